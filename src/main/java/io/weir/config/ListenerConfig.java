@@ -1,0 +1,28 @@
+package io.weir.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An address Weir accepts on. {@code http} listeners route with {@link #routes}; {@code tcp} and
+ * {@code udp} listeners forward everything to {@link #cluster}.
+ *
+ * @param requestHeaderTimeout fixed deadline for a whole request head, from its first byte (or from the
+ *                             end of the previous response on a kept-alive connection)
+ * @param idleTimeout          how long a downstream connection may sit with no request in flight
+ * @param maxRequestLine       longest request line accepted (414 beyond)
+ * @param maxHeaderSize        largest header block accepted (431 beyond)
+ * @param maxConnections       open downstream connections accepted at once; 0 = no limit
+ * @param trustedProxies       CIDR ranges whose X-Forwarded-For / Forwarded headers are kept and appended to
+ */
+public record ListenerConfig(String name, Protocol protocol, HostPort listen, List<RouteConfig> routes,
+                             Optional<String> cluster, Duration requestHeaderTimeout, Duration idleTimeout,
+                             int maxRequestLine, int maxHeaderSize, int maxConnections,
+                             List<String> trustedProxies) {
+
+    public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_REQUEST_LINE = 8 * 1024;
+    public static final int DEFAULT_MAX_HEADER_SIZE = 32 * 1024;
+}
