@@ -1,0 +1,49 @@
+package io.weir.cluster;
+
+import io.weir.balance.LoadBalancer;
+import io.weir.balance.LoadBalancerFactory;
+import io.weir.balance.PickContext;
+import io.weir.config.ClusterConfig;
+
+import java.util.List;
+
+/**
+ * A named pool of endpoints and the balancer snapshot that picks among them. The snapshot is
+ * immutable and swapped whole when membership or weights change, so {@link #pick} takes no lock.
+ */
+public final class Cluster {
+
+    private final ClusterConfig config;
+    private final LoadBalancerFactory balancerFactory;
+    private final List<Endpoint> endpoints;
+    private volatile LoadBalancer<Endpoint> balancer;
+
+    public Cluster(ClusterConfig config, List<Endpoint> endpoints, LoadBalancerFactory balancerFactory) {
+        this.config = config;
+        this.endpoints = List.copyOf(endpoints);
+        this.balancerFactory = balancerFactory;
+        this.balancer = balancerFactory.create(this.endpoints);
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    /** An available endpoint, preferring one other than {@code ctx.avoid()}; {@code null} when none is. */
+    public Endpoint pick(PickContext ctx) {
+        return balancer.pick(ctx);
+    }
+
+    /** Rebuilds the balancer snapshot, e.g. after endpoint states or weights changed. */
+    public void rebuild() {
+        balancer = balancerFactory.create(endpoints);
+    }
+}

@@ -1,0 +1,208 @@
+package io.weir.proxy.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.weir.cluster.Cluster;
+import io.weir.config.RouteConfig;
+import io.weir.proxy.http.route.RequestView;
+import io.weir.proxy.http.route.Route;
+import io.weir.proxy.http.route.RouteAction;
+import io.weir.runtime.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+
+/**
+ * One downstream HTTP/1.1 connection: takes one request at a time (pipelined ones wait in the flow
+ * control handler, so responses leave in order), routes it, and either answers locally or hands it to
+ * an {@link Exchange}. Reads are explicit: a request body is read only as fast as the upstream takes it.
+ */
+final class DownstreamHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(DownstreamHandler.class);
+
+    private final HttpListenerContext listener;
+    private final DownstreamTimeouts timeouts;
+    private final StrictRequestDecoder decoder;
+    private final DownstreamResponseEncoder encoder;
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    private boolean closing;
+
+    DownstreamHandler(HttpListenerContext listener, DownstreamTimeouts timeouts, StrictRequestDecoder decoder,
+                      DownstreamResponseEncoder encoder) {
+        this.listener = listener;
+        this.timeouts = timeouts;
+        this.decoder = decoder;
+        this.encoder = encoder;
+    }
+
+    DownstreamResponseEncoder encoder() {
+        return encoder;
+    }
+
+    Transport transport() {
+        return listener.transport();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        timeouts.awaitRequest(false);
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRejection rejection) {
+            reject(null, rejection);
+        } else if (msg instanceof HttpRequest request) {
+            onRequest(request);
+        } else if (msg instanceof HttpContent content) {
+            if (exchange != null) {
+                exchange.onDownstreamContent(content);
+            } else {
+                // The end marker of a bodiless request answered already, or a body being discarded.
+                content.release();
+                if (!closing) {
+                    ctx.read();
+                }
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(HttpRequest request) {
+        timeouts.headReceived();
+        encoder.answeringHead(false);
+        HttpRejection rejection = RequestValidator.check(request);
+        if (rejection != null) {
+            reject(request, rejection);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        RequestView view = new RequestView(request);
+        Route route = listener.router().route(view);
+        if (route == null) {
+            log.debug("no route for {} {} host {}", request.method(), request.uri(), view.host());
+            replyLocal(HttpResponseStatus.NOT_FOUND, null, !keepAlive || hasBody);
+            return;
+        }
+        RouteConfig config = route.config();
+        if (HttpUtil.getContentLength(request, 0L) > config.maxBody()) {
+            log.info("{} {}: Content-Length over max_body {} (route {}), 413", request.method(), request.uri(),
+                    config.maxBody(), route.name());
+            replyLocal(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, route, true);
+            return;
+        }
+        RouteAction action = route.action();
+        if (action instanceof RouteAction.Forward forward) {
+            forward(view, route, forward.cluster(), hasBody, keepAlive);
+        } else if (action instanceof RouteAction.Split split) {
+            forward(view, route, split.choose(), hasBody, keepAlive);
+        } else if (action instanceof RouteAction.Redirect) {
+            FullHttpResponse response = LocalReplies.text(ctx.alloc(),
+                    HttpResponseStatus.valueOf(config.redirect().get().status()), "", "", !keepAlive || hasBody);
+            response.headers().set(HttpHeaderNames.LOCATION, Redirects.location(view, config, listener.scheme()));
+            send(response, route, !keepAlive || hasBody);
+        } else if (action instanceof RouteAction.Respond respond) {
+            boolean close = !keepAlive || hasBody;
+            send(LocalReplies.text(ctx.alloc(), HttpResponseStatus.valueOf(respond.config().status()),
+                    respond.config().body(), respond.config().contentType(), close), route, close);
+        }
+    }
+
+    private void forward(RequestView view, Route route, Cluster cluster, boolean hasBody, boolean keepAlive) {
+        HttpRequest request = view.request();
+        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        RequestRewriter.rewrite(view, route.config(), listener, client.getAddress());
+        exchange = new Exchange(this, ctx, request, route, cluster, hasBody, keepAlive && !closing,
+                view.request().protocolVersion());
+        exchange.start();
+    }
+
+    private void reject(HttpRequest request, HttpRejection rejection) {
+        log.info("downstream {}: {} {}: {}", ctx.channel().remoteAddress(),
+                request == null ? "request" : request.method() + " " + request.uri(), rejection.status().code(),
+                rejection.reason());
+        replyLocal(rejection.status(), null, true);
+    }
+
+    // ---- called by the exchange -----------------------------------------------------------------------
+
+    /** Reads the next piece of the current request body. */
+    void readBody() {
+        ctx.read();
+    }
+
+    void replyLocal(HttpResponseStatus status, Route route, boolean close) {
+        send(LocalReplies.error(ctx.alloc(), status, close), route, close);
+    }
+
+    private void send(FullHttpResponse response, Route route, boolean close) {
+        if (route != null) {
+            ProxyHeaders.apply(route.config().responseHeaders(), response.headers());
+        }
+        if (close) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ctx.write(response);
+        exchangeDone(!close);
+    }
+
+    /** The response is written; take the next request, or close. */
+    void exchangeDone(boolean keepAlive) {
+        exchange = null;
+        if (!keepAlive || closing) {
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.flush();
+        timeouts.awaitRequest(decoder.hasBufferedBytes());
+        ctx.read();
+    }
+
+    /** The response already started and cannot be finished: closing is the only honest signal left. */
+    void abort() {
+        exchange = null;
+        closing = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && exchange != null) {
+            exchange.onDownstreamWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        if (exchange != null) {
+            exchange.onDownstreamClosed();
+            exchange = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("downstream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

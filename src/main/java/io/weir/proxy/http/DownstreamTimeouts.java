@@ -1,0 +1,99 @@
+package io.weir.proxy.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The two clocks of a downstream connection between requests. While it waits for a request, the idle
+ * timeout runs; from the first byte of a request head, a fixed deadline for the whole head runs, so a
+ * client that drips one byte at a time is cut off (408) when the deadline passes, not when it goes quiet.
+ * Sits before the decoder, on raw bytes.
+ */
+final class DownstreamTimeouts extends ChannelDuplexHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(DownstreamTimeouts.class);
+    private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n"
+            + "connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
+    private final long headerTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> timer;
+    private boolean awaitingRequest;
+    private boolean headStarted;
+
+    DownstreamTimeouts(long headerTimeoutNanos, long idleTimeoutNanos) {
+        this.headerTimeoutNanos = headerTimeoutNanos;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The connection waits for a request; {@code bytesBuffered} = part of the next one already arrived. */
+    void awaitRequest(boolean bytesBuffered) {
+        awaitingRequest = true;
+        headStarted = bytesBuffered;
+        arm(bytesBuffered ? headerTimeoutNanos : idleTimeoutNanos);
+    }
+
+    /** A whole request head arrived: the clocks stop until the exchange ends. */
+    void headReceived() {
+        awaitingRequest = false;
+        headStarted = false;
+        cancel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (awaitingRequest && !headStarted && msg instanceof ByteBuf buf && buf.isReadable()) {
+            headStarted = true;
+            arm(headerTimeoutNanos);
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.fireChannelInactive();
+    }
+
+    private void arm(long nanos) {
+        cancel();
+        timer = ctx.executor().schedule(this::expired, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void expired() {
+        timer = null;
+        if (!awaitingRequest || !ctx.channel().isActive()) {
+            return;
+        }
+        awaitingRequest = false;
+        if (headStarted) {
+            log.info("downstream {}: request head not complete within the header timeout, 408",
+                    ctx.channel().remoteAddress());
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+}

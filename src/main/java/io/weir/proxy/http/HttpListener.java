@@ -1,0 +1,67 @@
+package io.weir.proxy.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.flow.FlowControlHandler;
+import io.weir.config.ListenerConfig;
+
+import java.net.InetSocketAddress;
+
+/** Binds an http listener and sets up the pipeline of each downstream connection it accepts. */
+public final class HttpListener {
+
+    private final HttpListenerContext context;
+    private Channel serverChannel;
+
+    public HttpListener(HttpListenerContext context) {
+        this.context = context;
+    }
+
+    public HttpListenerContext context() {
+        return context;
+    }
+
+    /** Binds and returns the bound address (the port is the real one when the config said 0). */
+    public InetSocketAddress bind(EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
+        ListenerConfig config = context.config();
+        ConnectionLimiter limiter = config.maxConnections() > 0 ? new ConnectionLimiter(config.maxConnections()) : null;
+        long headerTimeout = config.requestHeaderTimeout().toNanos();
+        long idleTimeout = config.idleTimeout().toNanos();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(context.transport().serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        if (limiter != null) {
+                            p.addLast(limiter);
+                        }
+                        DownstreamTimeouts timeouts = new DownstreamTimeouts(headerTimeout, idleTimeout);
+                        StrictRequestDecoder decoder = new StrictRequestDecoder(config.maxRequestLine(),
+                                config.maxHeaderSize());
+                        DownstreamResponseEncoder encoder = new DownstreamResponseEncoder();
+                        p.addLast(timeouts, decoder, encoder, new FlowControlHandler(),
+                                new DownstreamHandler(context, timeouts, decoder, encoder));
+                    }
+                });
+        InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
+        serverChannel = bootstrap.bind(address).sync().channel();
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Stops accepting; open connections are left to finish. */
+    public void unbind() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.weir.proxy.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.weir.config.RouteConfig.Header;
+import io.weir.config.RouteConfig.HeaderMutation;
+
+import java.net.InetAddress;
+import java.net.Inet6Address;
+import java.util.List;
+
+/** Header rewriting at the proxy boundary: hop-by-hop removal, forwarding headers, route mutations. */
+final class ProxyHeaders {
+
+    private static final String X_FORWARDED_FOR = "x-forwarded-for";
+    private static final String X_FORWARDED_PROTO = "x-forwarded-proto";
+    private static final String X_FORWARDED_HOST = "x-forwarded-host";
+    private static final String FORWARDED = "forwarded";
+
+    private ProxyHeaders() {
+    }
+
+    /**
+     * Removes hop-by-hop headers (RFC 9110 §7.6.1): Connection and every name it lists, Keep-Alive,
+     * Proxy-Connection, TE unless it is just {@code trailers}, Upgrade. Transfer-Encoding stays: it
+     * describes the body Weir re-frames the same way.
+     */
+    static void stripHopByHop(HttpHeaders headers) {
+        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
+        for (String value : connection) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty() && !name.equalsIgnoreCase("transfer-encoding")) {
+                    headers.remove(name);
+                }
+            }
+        }
+        headers.remove(HttpHeaderNames.CONNECTION);
+        headers.remove(HttpHeaderNames.KEEP_ALIVE);
+        headers.remove(HttpHeaderNames.PROXY_CONNECTION);
+        headers.remove(HttpHeaderNames.UPGRADE);
+        String te = headers.get(HttpHeaderNames.TE);
+        if (te != null && !te.trim().equalsIgnoreCase("trailers")) {
+            headers.remove(HttpHeaderNames.TE);
+        }
+    }
+
+    /**
+     * Sets X-Forwarded-For/-Proto/-Host and Forwarded. From a trusted proxy the incoming values are kept
+     * and extended; from anyone else they are replaced, so a client cannot forge its address.
+     */
+    static void setForwarded(HttpHeaders headers, InetAddress client, boolean trusted, String proto, String host) {
+        String clientIp = client.getHostAddress();
+        String xff = trusted ? headers.get(X_FORWARDED_FOR) : null;
+        headers.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
+        if (!trusted || !headers.contains(X_FORWARDED_PROTO)) {
+            headers.set(X_FORWARDED_PROTO, proto);
+        }
+        if (host != null && (!trusted || !headers.contains(X_FORWARDED_HOST))) {
+            headers.set(X_FORWARDED_HOST, host);
+        }
+        String forFor = client instanceof Inet6Address ? "\"[" + clientIp + "]\"" : clientIp;
+        StringBuilder element = new StringBuilder("for=").append(forFor);
+        if (host != null) {
+            element.append(";host=\"").append(host).append('"');
+        }
+        element.append(";proto=").append(proto);
+        String forwarded = trusted ? headers.get(FORWARDED) : null;
+        headers.set(FORWARDED, forwarded == null || forwarded.isBlank() ? element : forwarded + ", " + element);
+    }
+
+    static void apply(HeaderMutation mutation, HttpHeaders headers) {
+        if (mutation.isEmpty()) {
+            return;
+        }
+        for (String name : mutation.remove()) {
+            headers.remove(name);
+        }
+        for (Header h : mutation.set()) {
+            headers.set(h.name(), h.value());
+        }
+        for (Header h : mutation.add()) {
+            headers.add(h.name(), h.value());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.weir.proxy.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.weir.config.RouteConfig;
+import io.weir.proxy.http.route.RequestView;
+
+import java.net.InetAddress;
+
+/** Turns a downstream request head into the head sent upstream, in place, once per request. */
+final class RequestRewriter {
+
+    private RequestRewriter() {
+    }
+
+    static void rewrite(RequestView view, RouteConfig route, HttpListenerContext listener, InetAddress client) {
+        HttpRequest request = view.request();
+        HttpHeaders headers = request.headers();
+        String originalHost = headers.get(HttpHeaderNames.HOST);
+        boolean absoluteForm = !request.uri().startsWith("/") && !request.uri().equals("*");
+        String authority = absoluteForm ? authorityOf(request.uri(), originalHost) : null;
+        ProxyHeaders.stripHopByHop(headers);
+        ProxyHeaders.setForwarded(headers, client, listener.trustedProxies().contains(client), listener.scheme(),
+                originalHost);
+        String path = view.path();
+        if (route.prefixRewrite().isPresent() && route.match().pathPrefix().isPresent()) {
+            path = route.prefixRewrite().get() + path.substring(route.match().pathPrefix().get().length());
+        }
+        if (absoluteForm || route.prefixRewrite().isPresent()) {
+            request.setUri(view.query().isEmpty() ? path : path + "?" + view.query());
+        }
+        if (authority != null) {
+            headers.set(HttpHeaderNames.HOST, authority);
+        }
+        route.hostRewrite().ifPresent(h -> headers.set(HttpHeaderNames.HOST, h));
+        ProxyHeaders.apply(route.requestHeaders(), headers);
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    private static String authorityOf(String absoluteUri, String fallback) {
+        int a = absoluteUri.indexOf("://");
+        if (a < 0) {
+            return fallback;
+        }
+        int end = absoluteUri.length();
+        for (int i = a + 3; i < absoluteUri.length(); i++) {
+            char c = absoluteUri.charAt(i);
+            if (c == '/' || c == '?') {
+                end = i;
+                break;
+            }
+        }
+        return absoluteUri.substring(a + 3, end);
+    }
+}

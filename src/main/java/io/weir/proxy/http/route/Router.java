@@ -1,0 +1,61 @@
+package io.weir.proxy.http.route;
+
+import io.weir.cluster.Cluster;
+import io.weir.cluster.ClusterManager;
+import io.weir.config.RouteConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A listener's routes, compiled once per config; the first route whose match holds takes the request. */
+public final class Router {
+
+    private final Route[] routes;
+
+    private Router(List<Route> routes) {
+        this.routes = routes.toArray(Route[]::new);
+    }
+
+    public static Router compile(List<RouteConfig> configs, ClusterManager clusters) {
+        List<Route> routes = new ArrayList<>();
+        for (RouteConfig config : configs) {
+            routes.add(new Route(config, Matchers.compile(config.match()), actionOf(config, clusters)));
+        }
+        return new Router(routes);
+    }
+
+    private static RouteAction actionOf(RouteConfig config, ClusterManager clusters) {
+        if (config.cluster().isPresent()) {
+            return new RouteAction.Forward(clusters.require(config.cluster().get()));
+        }
+        if (!config.split().isEmpty()) {
+            List<RouteConfig.WeightedCluster> parts = config.split().stream().filter(w -> w.weight() > 0).toList();
+            Cluster[] targets = new Cluster[parts.size()];
+            int[] cumulative = new int[parts.size()];
+            int sum = 0;
+            for (int i = 0; i < parts.size(); i++) {
+                targets[i] = clusters.require(parts.get(i).cluster());
+                sum += parts.get(i).weight();
+                cumulative[i] = sum;
+            }
+            return new RouteAction.Split(targets, cumulative);
+        }
+        if (config.redirect().isPresent()) {
+            return new RouteAction.Redirect(config.redirect().get());
+        }
+        if (config.respond().isPresent()) {
+            return new RouteAction.Respond(config.respond().get());
+        }
+        throw new IllegalArgumentException("route " + config.name() + " has no action");
+    }
+
+    /** The route for this request, or null (404). */
+    public Route route(RequestView request) {
+        for (Route route : routes) {
+            if (route.matches(request)) {
+                return route;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,126 @@
+package io.weir.proxy.http.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.weir.cluster.Endpoint;
+import io.weir.config.ClusterConfig;
+import io.weir.runtime.Transport;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Idle HTTP/1.1 connections to one endpoint, owned by one event loop: connections never cross threads,
+ * so nothing here is locked. Most recently used first, so a quiet period lets the oldest time out.
+ */
+final class UpstreamPool {
+
+    private final EventLoop loop;
+    private final Endpoint endpoint;
+    private final Bootstrap bootstrap;
+    private final int maxIdle;
+    private final long idleTimeoutNanos;
+    private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    private ScheduledFuture<?> sweeper;
+
+    UpstreamPool(EventLoop loop, Endpoint endpoint, ClusterConfig cluster, Transport transport) {
+        this.loop = loop;
+        this.endpoint = endpoint;
+        this.maxIdle = cluster.poolMaxIdle();
+        this.idleTimeoutNanos = cluster.poolIdleTimeout().toNanos();
+        UpstreamPool pool = this;
+        this.bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cluster.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(16 * 1024)
+                                .setMaxHeaderSize(64 * 1024)
+                                .setMaxChunkSize(64 * 1024), false, false));
+                        ch.pipeline().addLast(new UpstreamConnection(endpoint, pool));
+                    }
+                });
+    }
+
+    /** Calls back {@code listener} with a live connection, pooled if one is idle, else a new one. */
+    void acquire(UpstreamListener listener) {
+        UpstreamConnection conn;
+        while ((conn = idle.pollFirst()) != null) {
+            if (conn.channel().isActive()) {
+                conn.bind(listener, true);
+                listener.upstreamReady(conn);
+                return;
+            }
+        }
+        ChannelFuture connect = bootstrap.connect(endpoint.address());
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                UpstreamConnection fresh = connect.channel().pipeline().get(UpstreamConnection.class);
+                fresh.bind(listener, false);
+                listener.upstreamReady(fresh);
+            } else {
+                listener.upstreamConnectFailed(f.cause());
+            }
+        });
+    }
+
+    void release(UpstreamConnection conn) {
+        Channel ch = conn.channel();
+        if (!ch.isActive() || idle.size() >= maxIdle) {
+            ch.close();
+            return;
+        }
+        conn.idleSinceNanos = System.nanoTime();
+        idle.addFirst(conn);
+        // Keep a read pending so a close by the upstream is noticed while the connection is idle.
+        ch.read();
+        if (sweeper == null) {
+            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), idleTimeoutNanos / 2);
+            sweeper = loop.scheduleAtFixedRate(this::closeExpired, period, period, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void remove(UpstreamConnection conn) {
+        idle.remove(conn);
+    }
+
+    int idleCount() {
+        return idle.size();
+    }
+
+    private void closeExpired() {
+        long now = System.nanoTime();
+        UpstreamConnection oldest;
+        while ((oldest = idle.peekLast()) != null && now - oldest.idleSinceNanos >= idleTimeoutNanos) {
+            idle.pollLast();
+            oldest.channel().close();
+        }
+        if (idle.isEmpty() && sweeper != null) {
+            sweeper.cancel(false);
+            sweeper = null;
+        }
+    }
+
+    void closeAll() {
+        UpstreamConnection conn;
+        while ((conn = idle.pollFirst()) != null) {
+            conn.channel().close();
+        }
+        if (sweeper != null) {
+            sweeper.cancel(false);
+            sweeper = null;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.weir.proxy.http.upstream;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.weir.cluster.Endpoint;
+import io.weir.config.ClusterConfig;
+import io.weir.runtime.Transport;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The upstream pools of one event loop, one per endpoint. Reached through a thread-local of the loop's
+ * own thread, so the exchange finds its pool without a lookup shared between threads.
+ */
+public final class UpstreamPools {
+
+    private static final FastThreadLocal<UpstreamPools> PER_LOOP = new FastThreadLocal<>() {
+        @Override
+        protected UpstreamPools initialValue() {
+            return new UpstreamPools();
+        }
+    };
+
+    private final Map<Endpoint, UpstreamPool> pools = new IdentityHashMap<>();
+
+    private UpstreamPools() {
+    }
+
+    /** Acquires a connection to {@code endpoint} on the calling event loop. */
+    public static void acquire(EventLoop loop, Endpoint endpoint, ClusterConfig cluster, Transport transport,
+                               UpstreamListener listener) {
+        assert loop.inEventLoop();
+        PER_LOOP.get().pools.computeIfAbsent(endpoint, e -> new UpstreamPool(loop, e, cluster, transport))
+                .acquire(listener);
+    }
+
+    /** Closes the idle connections of this loop to endpoints that are gone (after a reload). */
+    public static void closeIdle(Endpoint endpoint) {
+        UpstreamPool pool = PER_LOOP.get().pools.remove(endpoint);
+        if (pool != null) {
+            pool.closeAll();
+        }
+    }
+}
