@@ -22,7 +22,13 @@ public record ClusterConfig(String name, BalancePolicy balance, Optional<String>
     public static final int DEFAULT_POOL_MAX_IDLE = 64;
     public static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(60);
+    public static final BalancePolicy DEFAULT_BALANCE = BalancePolicy.ROUND_ROBIN;
+    /** What ring_hash and maglev hash when {@code hash_on} is not given. */
+    public static final String DEFAULT_HASH_ON = "source_ip";
 
     /** {@code { address: 127.0.0.1:9001, weight: 3 }} — weight defaults to 1; 0 drains the endpoint. */
-    public record EndpointConfig(HostPort address, int weight) { }
+    public record EndpointConfig(HostPort address, int weight) {
+        public static final int DEFAULT_WEIGHT = 1;
+        public static final int MAX_WEIGHT = 1000;
+    }
 }

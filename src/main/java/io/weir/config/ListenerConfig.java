@@ -25,4 +25,7 @@ public record ListenerConfig(String name, Protocol protocol, HostPort listen, Li
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_REQUEST_LINE = 8 * 1024;
     public static final int DEFAULT_MAX_HEADER_SIZE = 32 * 1024;
+    public static final Protocol DEFAULT_PROTOCOL = Protocol.HTTP;
+    /** 0 = no limit. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 0;
 }

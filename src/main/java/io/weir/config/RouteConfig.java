@@ -26,10 +26,15 @@ public record RouteConfig(String name, RouteMatch match, Optional<String> cluste
 
     /** {@code redirect: { status: 301, scheme: https, host: …, port: …, path: …, prefix_rewrite: … }} */
     public record Redirect(int status, Optional<String> scheme, Optional<String> host, Optional<Integer> port,
-                           Optional<String> path, Optional<String> prefixRewrite) { }
+                           Optional<String> path, Optional<String> prefixRewrite) {
+        public static final int DEFAULT_STATUS = 302;
+    }
 
     /** {@code respond: { status: 200, body: "…", content_type: text/plain }} */
-    public record DirectResponse(int status, String body, String contentType) { }
+    public record DirectResponse(int status, String body, String contentType) {
+        public static final String DEFAULT_BODY = "";
+        public static final String DEFAULT_CONTENT_TYPE = "text/plain";
+    }
 
     /** {@code request_headers / response_headers: { set: {…}, add: {…}, remove: […] }} */
     public record HeaderMutation(List<Header> set, List<Header> add, List<String> remove) {

@@ -1,0 +1,455 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of Weir, HAProxy and nginx as HTTP/1.1 reverse proxies in
+# front of the same three nginx backends, in one run on one machine.
+#
+#   bench/run.sh [--rounds N] [--duration 10s] [--warmup 10s] [--only haproxy,nginx,weir]
+#                [--path /] [--connections 50] [--no-build]
+#
+# See bench/README.md for what every column means.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+# ---------------------------------------------------------------- settings
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-10s}           # wrk run against Weir before measuring (JIT warm-up)
+WARMUP_OTHERS=${WARMUP_OTHERS:-2s}  # short warm-up for HAProxy/nginx (fills their pools)
+CONNS=${CONNS:-50}
+THREADS=${THREADS:-1}
+URL_PATH=${URL_PATH:-/}
+ONLY=${ONLY:-haproxy,nginx,weir}
+PAUSE=${PAUSE:-1}               # seconds of idle between measured runs
+BUILD=1
+WEIR_JAVA_OPTS=${WEIR_JAVA_OPTS:-}
+WEIR_EVENT_LOOPS=${WEIR_EVENT_LOOPS:-}
+WEIR_CONFIG=bench/weir-http.yaml
+WEIR_JAR=target/weir.jar
+
+WEIR_PORT=8080
+HAPROXY_PORT=8081
+NGINX_PORT=8082
+BACKEND_PORTS=(9001 9002 9003)
+STATUS_PORT=9000                # stub_status of the backend nginx (not behind any proxy)
+
+usage() {
+    cat <<EOF
+usage: bench/run.sh [options]
+  --rounds N          measured rounds per proxy (default $ROUNDS; env ROUNDS)
+  --duration D        wrk duration per round, e.g. 10s (default $DURATION; env DURATION)
+  --warmup D          wrk warm-up run against Weir before measuring (default $WARMUP; env WARMUP)
+  --only LIST         comma-separated subset of haproxy,nginx,weir (default $ONLY; env ONLY)
+  --path P            request path: / = small fixed body, /static/1k.txt = 1 KiB file (env URL_PATH)
+  --connections N     wrk connections (default $CONNS; env CONNS)
+  --no-build          do not run 'mvn -q -DskipTests package' before starting Weir
+env: WEIR_JAVA_OPTS (extra JVM flags), WEIR_EVENT_LOOPS (-> -Dweir.eventLoops=N),
+     THREADS (wrk threads, default 1), PAUSE (seconds between runs, default 1)
+EOF
+}
+
+while (($#)); do
+    case "$1" in
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --rounds=*) ROUNDS=${1#*=}; shift ;;
+        --duration) DURATION=$2; shift 2 ;;
+        --duration=*) DURATION=${1#*=}; shift ;;
+        --warmup) WARMUP=$2; shift 2 ;;
+        --warmup=*) WARMUP=${1#*=}; shift ;;
+        --only) ONLY=$2; shift 2 ;;
+        --only=*) ONLY=${1#*=}; shift ;;
+        --path) URL_PATH=$2; shift 2 ;;
+        --path=*) URL_PATH=${1#*=}; shift ;;
+        --connections) CONNS=$2; shift 2 ;;
+        --connections=*) CONNS=${1#*=}; shift ;;
+        --no-build) BUILD=0; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+die() { echo "bench: error: $*" >&2; exit 1; }
+log() { echo "bench: $*" >&2; }
+
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$ROUNDS'"
+[[ $CONNS =~ ^[1-9][0-9]*$ ]] || die "--connections must be a positive integer, got '$CONNS'"
+[[ $URL_PATH == /* ]] || die "--path must start with /, got '$URL_PATH'"
+
+# Proxies to measure, always in the order haproxy, nginx, weir.
+PROXIES=()
+IFS=',' read -r -a _only <<< "$ONLY"
+for p in "${_only[@]}"; do
+    case "$p" in haproxy|nginx|weir) ;; *) die "--only: unknown proxy '$p' (use haproxy,nginx,weir)" ;; esac
+done
+for p in haproxy nginx weir; do
+    [[ ",$ONLY," == *",$p,"* ]] && PROXIES+=("$p")
+done
+((${#PROXIES[@]})) || die "--only selects no proxy"
+want() { [[ " ${PROXIES[*]} " == *" $1 "* ]]; }
+
+for tool in nginx wrk curl ss awk getconf; do
+    command -v "$tool" >/dev/null || die "'$tool' not found (apt-get install -y haproxy nginx wrk curl iproute2)"
+done
+want haproxy && { command -v haproxy >/dev/null || die "'haproxy' not found (apt-get install -y haproxy)"; }
+want weir && { command -v java >/dev/null || die "'java' not found"; }
+
+port_of() {
+    case "$1" in haproxy) echo $HAPROXY_PORT ;; nginx) echo $NGINX_PORT ;; weir) echo $WEIR_PORT ;; esac
+}
+
+# Refuse to start if something else already listens on a port we need: we would
+# otherwise measure someone else's process.
+for port in "${BACKEND_PORTS[@]}" $STATUS_PORT $(for p in "${PROXIES[@]}"; do port_of "$p"; done); do
+    if [[ -n $(ss -Htln "sport = :$port") ]]; then
+        die "port $port is already in use on 127.0.0.1 (another benchmark running?): $(ss -Htlnp "sport = :$port" | head -1)"
+    fi
+done
+
+# ---------------------------------------------------------------- process bookkeeping
+mkdir -p bench/out
+OUT=$(mktemp -d "$ROOT/bench/out/run-$(date +%Y%m%d-%H%M%S)-XXXX")
+chmod 755 "$OUT"   # backend nginx workers run as 'nobody' when started by root
+declare -A PID=()  # name -> pid of the process we started
+WRK_PID=
+
+descendants() {
+    local c
+    for c in $(pgrep -P "$1" 2>/dev/null || true); do
+        echo "$c"
+        descendants "$c"
+    done
+}
+
+cleanup() {
+    local rc=$? pids=() p n
+    trap - EXIT INT TERM
+    [[ -n $WRK_PID ]] && kill -TERM "$WRK_PID" 2>/dev/null || true
+    for n in "${!PID[@]}"; do
+        p=${PID[$n]}
+        pids+=("$p" $(descendants "$p"))
+    done
+    if ((${#pids[@]})); then
+        kill -TERM "${pids[@]}" 2>/dev/null || true
+        for _ in $(seq 50); do
+            local alive=0
+            for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+            ((alive)) || break
+            sleep 0.1
+        done
+        kill -KILL "${pids[@]}" 2>/dev/null || true
+        wait 2>/dev/null || true
+    fi
+    ((rc == 0)) || log "exit status $rc; configs and logs kept in ${OUT#"$ROOT"/}"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT
+trap 'log "terminated"; exit 143' TERM
+
+# Starts "$@" in the background, remembering its pid under name $1.
+start() {
+    local name=$1; shift
+    "$@" >"$OUT/$name.log" 2>&1 &
+    PID[$name]=$!
+}
+
+# Waits until $2 answers with 2xx (bounded by $3 seconds); fails early if the process died.
+wait_http() {
+    local name=$1 url=$2 limit=$3 i
+    for ((i = 0; i < limit * 10; i++)); do
+        if curl -sf -o /dev/null -m 1 "$url"; then return 0; fi
+        if ! kill -0 "${PID[$name]}" 2>/dev/null; then
+            wait "${PID[$name]}" 2>/dev/null || true
+            die "$name exited before answering on $url; last lines of ${OUT#"$ROOT"/}/$name.log:
+$(tail -n 20 "$OUT/$name.log")"
+        fi
+        sleep 0.1
+    done
+    die "$name did not answer on $url within ${limit}s; see ${OUT#"$ROOT"/}/$name.log"
+}
+
+# utime+stime in clock ticks of a process and all its descendants. /proc/PID/stat of
+# a process already sums all its threads (live and exited), so the JVM's JIT and GC
+# threads and HAProxy's threads are included; nginx's master+worker are two processes.
+cpu_ticks() {
+    local total=0 p s f
+    for p in "$1" $(descendants "$1"); do
+        s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+        s=${s##*) }                 # drop "pid (comm) ": comm may contain spaces
+        read -r -a f <<< "$s"
+        total=$((total + f[11] + f[12]))   # fields 14 (utime) and 15 (stime)
+    done
+    echo "$total"
+}
+
+# Connections the backend nginx has accepted so far (stub_status "accepts").
+backend_accepts() {
+    curl -sf -m 2 "http://127.0.0.1:$STATUS_PORT/status" | awk 'NR == 3 { print $1 }'
+}
+
+# Established connections from process $1 (or its children) to the backend ports.
+upstream_pool() {
+    local pids p n=0
+    pids=" $1 $(descendants "$1" | tr '\n' ' ') "
+    while read -r line; do
+        for p in $(grep -o 'pid=[0-9]*' <<< "$line" | cut -d= -f2); do
+            if [[ $pids == *" $p "* ]]; then n=$((n + 1)); break; fi
+        done
+    done < <(ss -Htnp state established '( dport >= :9001 and dport <= :9003 )' 2>/dev/null)
+    echo "$n"
+}
+
+# ---------------------------------------------------------------- configs
+mkdir -p "$OUT/www/static" "$OUT/backends" "$OUT/nginx-proxy"
+head -c 1024 /dev/zero | tr '\0' 'x' > "$OUT/www/static/1k.txt"
+chmod -R a+rX "$OUT/www"
+
+backend_servers=
+for port in "${BACKEND_PORTS[@]}"; do
+    backend_servers+="
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        location / {
+            return 200 \"hello from $port\n\";
+        }
+        location /static/ {
+            root $OUT/www;
+        }
+    }"
+done
+
+# Temp paths are set explicitly: Debian's nginx defaults them to /var/lib/nginx.
+nginx_common="
+    client_body_temp_path $OUT/%s/client_body;
+    proxy_temp_path $OUT/%s/proxy;
+    fastcgi_temp_path $OUT/%s/fastcgi;
+    uwsgi_temp_path $OUT/%s/uwsgi;
+    scgi_temp_path $OUT/%s/scgi;
+    access_log off;
+    default_type text/plain;
+    # Do not let nginx's default limit (1000 requests per connection) cause churn.
+    keepalive_requests 100000000;
+    keepalive_timeout 300s;"
+
+cat > "$OUT/backends.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $OUT/backends/nginx.pid;
+error_log $OUT/backends/error.log warn;
+events { worker_connections 4096; }
+http {
+$(printf "$nginx_common" backends backends backends backends backends)
+    server {
+        listen 127.0.0.1:$STATUS_PORT;
+        location = /status { stub_status; }
+    }
+$backend_servers
+}
+EOF
+
+cat > "$OUT/nginx-proxy.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $OUT/nginx-proxy/nginx.pid;
+error_log $OUT/nginx-proxy/error.log warn;
+events { worker_connections 4096; }
+http {
+$(printf "$nginx_common" nginx-proxy nginx-proxy nginx-proxy nginx-proxy nginx-proxy)
+    upstream backends {
+        server 127.0.0.1:${BACKEND_PORTS[0]};
+        server 127.0.0.1:${BACKEND_PORTS[1]};
+        server 127.0.0.1:${BACKEND_PORTS[2]};
+        keepalive 64;
+        keepalive_requests 100000000;
+        keepalive_timeout 300s;
+    }
+    server {
+        listen 127.0.0.1:$NGINX_PORT backlog=4096;
+        location / {
+            proxy_pass http://backends;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+EOF
+
+cat > "$OUT/haproxy.cfg" <<EOF
+global
+    nbthread 1
+    maxconn 4096
+
+defaults
+    mode http
+    option http-keep-alive
+    http-reuse always
+    timeout connect 5s
+    timeout client 300s
+    timeout server 300s
+    timeout http-keep-alive 300s
+
+frontend bench
+    bind 127.0.0.1:$HAPROXY_PORT
+    default_backend backends
+
+backend backends
+    balance roundrobin
+    server b1 127.0.0.1:${BACKEND_PORTS[0]}
+    server b2 127.0.0.1:${BACKEND_PORTS[1]}
+    server b3 127.0.0.1:${BACKEND_PORTS[2]}
+EOF
+
+# ---------------------------------------------------------------- start everything
+if want weir; then
+    if ((BUILD)); then
+        log "building $WEIR_JAR (mvn -q -DskipTests package)"
+        mvn -q -DskipTests package || die "maven build failed"
+    fi
+    [[ -f $WEIR_JAR ]] || die "$WEIR_JAR not found (build it, or drop --no-build, or use --only haproxy,nginx)"
+fi
+
+log "configs and logs in ${OUT#"$ROOT"/}"
+start backends nginx -p "$OUT/backends/" -e "$OUT/backends/error.log" -c "$OUT/backends.conf"
+wait_http backends "http://127.0.0.1:$STATUS_PORT/status" 10
+for port in "${BACKEND_PORTS[@]}"; do wait_http backends "http://127.0.0.1:$port/" 10; done
+
+if want haproxy; then
+    haproxy -c -q -f "$OUT/haproxy.cfg" || die "haproxy rejected $OUT/haproxy.cfg"
+    start haproxy haproxy -db -f "$OUT/haproxy.cfg"
+fi
+if want nginx; then
+    start nginx nginx -p "$OUT/nginx-proxy/" -e "$OUT/nginx-proxy/error.log" -c "$OUT/nginx-proxy.conf"
+fi
+if want weir; then
+    java_opts=()
+    [[ -n $WEIR_JAVA_OPTS ]] && read -r -a java_opts <<< "$WEIR_JAVA_OPTS"
+    [[ -n $WEIR_EVENT_LOOPS ]] && java_opts+=("-Dweir.eventLoops=$WEIR_EVENT_LOOPS")
+    log "weir: java ${java_opts[*]+"${java_opts[*]} "}-jar $WEIR_JAR run --config $WEIR_CONFIG"
+    start weir java ${java_opts[@]+"${java_opts[@]}"} -jar "$WEIR_JAR" run --config "$WEIR_CONFIG"
+fi
+
+for p in "${PROXIES[@]}"; do
+    limit=10; [[ $p == weir ]] && limit=60
+    wait_http "$p" "http://127.0.0.1:$(port_of "$p")$URL_PATH" "$limit"
+done
+
+# Sanity: every proxy returns the backend's body and reaches all three backends.
+expected_len=$(curl -sf "http://127.0.0.1:${BACKEND_PORTS[0]}$URL_PATH" | wc -c)
+for p in "${PROXIES[@]}"; do
+    seen=
+    for _ in 1 2 3 4 5 6; do
+        body=$(curl -sf -m 2 "http://127.0.0.1:$(port_of "$p")$URL_PATH") || die "$p: request to $URL_PATH failed"
+        ((${#body} + 1 >= expected_len)) || die "$p: short body (${#body} bytes) for $URL_PATH"
+        seen+="${body##* } "
+    done
+    if [[ $URL_PATH == / ]]; then
+        for port in "${BACKEND_PORTS[@]}"; do
+            [[ $seen == *"$port"* ]] || log "warning: 6 requests through $p never reached backend $port (saw: $seen)"
+        done
+    fi
+done
+
+CLK_TCK=$(getconf CLK_TCK)
+
+# ---------------------------------------------------------------- measure
+# run_wrk NAME DURATION FILE
+run_wrk() {
+    local url="http://127.0.0.1:$(port_of "$1")$URL_PATH"
+    wrk -t"$THREADS" -c"$CONNS" -d"$2" --latency "$url" >"$3" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || die "wrk against $1 failed: $(cat "$3")"
+    WRK_PID=
+}
+
+# Latency as printed by wrk (e.g. 812.00us, 1.23ms, 1.01s) -> milliseconds.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+        printf "%.3f", n }'
+}
+
+for p in "${PROXIES[@]}"; do
+    w=$WARMUP_OTHERS; [[ $p == weir ]] && w=$WARMUP
+    log "warming up $p for $w"
+    run_wrk "$p" "$w" "$OUT/wrk-$p-warmup.txt"
+done
+
+RESULTS=$OUT/results.tsv
+: > "$RESULTS"
+log "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cpus"
+log "measuring: $ROUNDS round(s) x ${PROXIES[*]}, wrk -t$THREADS -c$CONNS -d$DURATION --latency, path $URL_PATH"
+printf '%-8s %5s %10s %9s %9s %12s %9s %6s %7s\n' proxy round req/s p50_ms p99_ms cpu_us/req up_conns pool errors >&2
+for ((round = 1; round <= ROUNDS; round++)); do
+    for p in "${PROXIES[@]}"; do
+        sleep "$PAUSE"
+        pid=${PID[$p]}
+        kill -0 "$pid" 2>/dev/null || die "$p (pid $pid) is no longer running; see ${OUT#"$ROOT"/}/$p.log"
+        f="$OUT/wrk-$p-r$round.txt"
+        acc0=$(backend_accepts); t0=$(cpu_ticks "$pid")
+        run_wrk "$p" "$DURATION" "$f"
+        t1=$(cpu_ticks "$pid"); acc1=$(backend_accepts)
+        pool=$(upstream_pool "$pid")
+        kill -0 "$pid" 2>/dev/null || die "$p died during round $round; see ${OUT#"$ROOT"/}/$p.log"
+
+        reqs=$(awk '/ requests in /{ print $1 }' "$f")
+        rps=$(awk '/^Requests\/sec:/{ printf "%.0f", $2 }' "$f")
+        p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$f")")
+        p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$f")")
+        errors=$(awk '/Socket errors:/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 }
+                      /Non-2xx or 3xx responses:/ { e += $5 }
+                      END { print e + 0 }' "$f")
+        [[ -n $reqs && -n $rps && $reqs -gt 0 ]] || die "could not parse wrk output $f: $(cat "$f")"
+        cpu_us=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.1f", d * 1e6 / hz / n }')
+        # accepts counts the stub_status request that read acc0 itself, hence -1.
+        conns=$((acc1 - acc0 - 1))
+
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+            "$p" "$round" "$rps" "$p50" "$p99" "$cpu_us" "$conns" "$pool" "$errors" "$reqs" >> "$RESULTS"
+        printf '%-8s %5s %10s %9s %9s %12s %9s %6s %7s\n' \
+            "$p" "$round" "$rps" "$p50" "$p99" "$cpu_us" "$conns" "$pool" "$errors" >&2
+    done
+done
+
+# ---------------------------------------------------------------- report
+report() {
+    awk -F'\t' -v order="${PROXIES[*]}" '
+    function median(list,    a, n, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+        return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    function row(p, r, rps, p50, p99, cpu, conns, pool, err) {
+        printf "| %-7s | %-6s | %9.0f | %8.3f | %8.3f | %10.1f | %14s | %4s | %6s |\n", p, r, rps, p50, p99, cpu, conns, pool, err
+    }
+    { lines[$1] = lines[$1] $0 "\n"
+      for (c = 3; c <= 9; c++) col[$1, c] = col[$1, c] " " $c }
+    END {
+        printf "| %-7s | %-6s | %9s | %8s | %8s | %10s | %14s | %4s | %6s |\n", "proxy", "round", "req/s", "p50 ms", "p99 ms", "CPU us/req", "upstream conns", "pool", "errors"
+        print  "|---------|--------|-----------|----------|----------|------------|----------------|------|--------|"
+        n = split(order, ps, " ")
+        for (i = 1; i <= n; i++) {
+            p = ps[i]
+            m = split(lines[p], ls, "\n")
+            for (k = 1; k <= m; k++) if (ls[k] != "") { split(ls[k], f, "\t"); row(f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]) }
+            for (c = 3; c <= 9; c++) med[p, c] = median(col[p, c])
+            row(p, "median", med[p, 3], med[p, 4], med[p, 5], med[p, 6], med[p, 7], med[p, 8], med[p, 9])
+        }
+        if (("weir", 3) in med && ("haproxy", 3) in med) {
+            print ""
+            printf "target: weir req/s >= haproxy req/s: %.0f vs %.0f (%+.1f%%) -> %s\n", med["weir", 3], med["haproxy", 3],
+                100 * (med["weir", 3] / med["haproxy", 3] - 1), (med["weir", 3] >= med["haproxy", 3]) ? "MET" : "NOT MET"
+            printf "target: weir CPU/req <= haproxy CPU/req: %.1f vs %.1f us (%+.1f%%) -> %s\n", med["weir", 6], med["haproxy", 6],
+                100 * (med["weir", 6] / med["haproxy", 6] - 1), (med["weir", 6] <= med["haproxy", 6]) ? "MET" : "NOT MET"
+        }
+    }' "$RESULTS"
+}
+
+{
+    echo
+    echo "weir bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cpus; wrk -t$THREADS -c$CONNS -d$DURATION --latency, path $URL_PATH, $ROUNDS round(s)"
+    want weir && echo "weir: WEIR_JAVA_OPTS='${WEIR_JAVA_OPTS}' WEIR_EVENT_LOOPS='${WEIR_EVENT_LOOPS}' warm-up $WARMUP"
+    echo
+    report
+} | tee "$OUT/report.txt"
+log "raw wrk output, configs and logs in ${OUT#"$ROOT"/}"

@@ -1,0 +1,109 @@
+package io.weir.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/** Binds one entry of {@code clusters} and its endpoints. */
+final class ClusterBinder {
+
+    static final List<String> KEYS = List.of("name", "balance", "hash_on", "endpoints", "connect_timeout",
+            "pool_max_idle", "pool_idle_timeout", "upstream_timeout", "slow_start");
+    static final List<String> ENDPOINT_KEYS = List.of("address", "weight");
+    private static final Set<BalancePolicy> HASHING = Set.of(BalancePolicy.RING_HASH, BalancePolicy.MAGLEV);
+
+    private final YamlReader reader;
+    private final SourceIndex index;
+
+    ClusterBinder(YamlReader reader, SourceIndex index) {
+        this.reader = reader;
+        this.index = index;
+    }
+
+    Optional<ClusterConfig> bind(Node node) {
+        return reader.map(node, "cluster", KEYS).map(this::bind);
+    }
+
+    private ClusterConfig bind(YamlMap m) {
+        Optional<String> name = m.requiredNonEmptyString("name");
+        name.ifPresent(n -> {
+            m.label("cluster '" + n + "'");
+            index.cluster(n, m.get("name").get().getStartMark());
+        });
+        BalancePolicy balance = m.enumValue("balance", BalancePolicy.class).orElse(ClusterConfig.DEFAULT_BALANCE);
+        Optional<String> hashOn = m.convert("hash_on", ClusterBinder::hashOn);
+        if (m.has("hash_on") && !HASHING.contains(balance)) {
+            m.problems().at(m.keyNode("hash_on").get(), "hash_on only applies to balance: ring_hash or maglev; "
+                    + m.describe() + " uses " + balance.name().toLowerCase(Locale.ROOT));
+        }
+        if (hashOn.isEmpty() && HASHING.contains(balance)) {
+            hashOn = Optional.of(ClusterConfig.DEFAULT_HASH_ON);
+        }
+        List<ClusterConfig.EndpointConfig> endpoints = endpoints(m);
+        Duration connectTimeout = m.duration("connect_timeout", ClusterConfig.DEFAULT_CONNECT_TIMEOUT);
+        int poolMaxIdle = m.integer("pool_max_idle", 0, Integer.MAX_VALUE).orElse(ClusterConfig.DEFAULT_POOL_MAX_IDLE);
+        Duration poolIdleTimeout = m.duration("pool_idle_timeout", ClusterConfig.DEFAULT_POOL_IDLE_TIMEOUT);
+        Duration upstreamTimeout = m.duration("upstream_timeout", ClusterConfig.DEFAULT_UPSTREAM_TIMEOUT);
+        Optional<Duration> slowStart = m.duration("slow_start");
+        return new ClusterConfig(name.orElse(null), balance, hashOn, endpoints, connectTimeout, poolMaxIdle,
+                poolIdleTimeout, upstreamTimeout, slowStart);
+    }
+
+    private List<ClusterConfig.EndpointConfig> endpoints(YamlMap m) {
+        Optional<List<Node>> nodes = m.require("endpoints").flatMap(n -> reader.list(n, "endpoints"));
+        if (nodes.isPresent() && nodes.get().isEmpty()) {
+            m.problems().at(m.get("endpoints").get(), "endpoints: " + m.describe() + " needs at least one endpoint");
+        }
+        List<ClusterConfig.EndpointConfig> endpoints = new ArrayList<>();
+        Set<HostPort> seen = new HashSet<>();
+        for (Node node : nodes.orElse(List.of())) {
+            Optional<ClusterConfig.EndpointConfig> endpoint = endpoint(node);
+            endpoint.ifPresent(e -> {
+                if (!seen.add(e.address())) {
+                    m.problems().at(node, "endpoint " + e.address() + " is listed twice in " + m.describe());
+                }
+                endpoints.add(e);
+            });
+        }
+        return List.copyOf(endpoints);
+    }
+
+    /** {@code { address: 127.0.0.1:9001, weight: 3 }} or just {@code 127.0.0.1:9001}. */
+    private Optional<ClusterConfig.EndpointConfig> endpoint(Node node) {
+        if (node instanceof ScalarNode) {
+            return reader.convert(node, "endpoints", AddressParser::parseEndpoint)
+                    .map(a -> new ClusterConfig.EndpointConfig(a, ClusterConfig.EndpointConfig.DEFAULT_WEIGHT));
+        }
+        return reader.map(node, "endpoint", ENDPOINT_KEYS).flatMap(e -> {
+            Optional<HostPort> address = e.require("address")
+                    .flatMap(n -> reader.convert(n, "address", AddressParser::parseEndpoint));
+            int weight = e.integer("weight", 0, ClusterConfig.EndpointConfig.MAX_WEIGHT)
+                    .orElse(ClusterConfig.EndpointConfig.DEFAULT_WEIGHT);
+            return address.map(a -> new ClusterConfig.EndpointConfig(a, weight));
+        });
+    }
+
+    /** {@code source_ip}, {@code path}, {@code header:NAME}, {@code cookie:NAME} or {@code query:NAME}. */
+    static String hashOn(String text) {
+        String s = text.strip();
+        if (s.equals("source_ip") || s.equals("path")) {
+            return s;
+        }
+        int colon = s.indexOf(':');
+        String kind = colon < 0 ? s : s.substring(0, colon);
+        String name = colon < 0 ? "" : s.substring(colon + 1);
+        boolean known = kind.equals("header") || kind.equals("cookie") || kind.equals("query");
+        if (!known || name.isEmpty() || !HeadersBinder.isToken(name)) {
+            throw new IllegalArgumentException("expected source_ip, path, header:NAME, cookie:NAME or query:NAME; got '"
+                    + text + "'");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,75 @@
+package io.weir.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.yaml.snakeyaml.nodes.Node;
+
+/** Binds the top of the file: {@code admin}, {@code listeners}, {@code clusters}. */
+final class ConfigBinder {
+
+    static final List<String> KEYS = List.of("admin", "listeners", "clusters");
+    static final List<String> ADMIN_KEYS = List.of("listen", "token_env");
+
+    private final YamlReader reader;
+    private final SourceIndex index;
+
+    ConfigBinder(YamlReader reader, SourceIndex index) {
+        this.reader = reader;
+        this.index = index;
+    }
+
+    /** @param root null for an empty file */
+    WeirConfig bind(Node root, Path file) {
+        if (root == null || YamlReader.isNull(root)) {
+            reader.problems().at(1, 1, "the config is empty; it needs at least 'listeners'");
+            return null;
+        }
+        Optional<YamlMap> top = reader.map(root, "the top level", KEYS);
+        if (top.isEmpty()) {
+            return null;
+        }
+        YamlMap m = top.get();
+        Optional<AdminConfig> admin = m.get("admin").flatMap(this::admin);
+        if (m.keyNode("admin").isPresent() && m.get("admin").isEmpty()) {
+            admin = Optional.of(new AdminConfig(AdminConfig.DEFAULT_LISTEN, Optional.empty()));
+            index.listen("admin", false, AdminConfig.DEFAULT_LISTEN, m.keyNode("admin").get().getStartMark());
+        }
+        List<ClusterConfig> clusters = new ArrayList<>();
+        ClusterBinder clusterBinder = new ClusterBinder(reader, index);
+        List<Node> clusterNodes = m.list("clusters").orElse(List.of());
+        for (Node node : clusterNodes) {
+            clusterBinder.bind(node).ifPresent(clusters::add);
+        }
+        List<ListenerConfig> listeners = new ArrayList<>();
+        ListenerBinder listenerBinder = new ListenerBinder(reader, index);
+        Optional<List<Node>> listenerNodes = m.require("listeners").flatMap(n -> reader.list(n, "listeners"));
+        if (listenerNodes.isPresent() && listenerNodes.get().isEmpty()) {
+            reader.problems().at(m.get("listeners").get(), "listeners: at least one listener is needed");
+        }
+        List<Node> nodes = listenerNodes.orElse(List.of());
+        for (int i = 0; i < nodes.size(); i++) {
+            listenerBinder.bind(nodes.get(i), i).ifPresent(listeners::add);
+        }
+        return new WeirConfig(file, admin, List.copyOf(listeners), List.copyOf(clusters));
+    }
+
+    private Optional<AdminConfig> admin(Node node) {
+        return reader.map(node, "admin", ADMIN_KEYS).map(m -> {
+            HostPort listen = m.convert("listen", AddressParser::parseListen).orElse(AdminConfig.DEFAULT_LISTEN);
+            index.listen("admin", false, listen, m.get("listen").orElse(node).getStartMark());
+            Optional<String> tokenEnv = m.convert("token_env", ConfigBinder::envName);
+            return new AdminConfig(listen, tokenEnv);
+        });
+    }
+
+    private static String envName(String text) {
+        if (!text.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("expected the name of an environment variable, like "
+                    + "WEIR_ADMIN_TOKEN; got '" + text + "'");
+        }
+        return text;
+    }
+}
