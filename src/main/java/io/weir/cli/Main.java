@@ -1,12 +1,27 @@
 package io.weir.cli;
 
-/** Entry point of {@code weir}. */
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-    private Main() {
-    }
+/** Entry point of {@code weir}: one subcommand per job. */
+@Command(name = "weir", mixinStandardHelpOptions = true, versionProvider = WeirVersion.class,
+        description = "Weir load balancer: HTTP and TCP/UDP proxying with health-aware balancing.",
+        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.out.println("weir");
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
     }
 }
