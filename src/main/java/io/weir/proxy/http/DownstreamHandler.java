@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.weir.cluster.Cluster;
 import io.weir.config.RouteConfig;
@@ -127,10 +128,10 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     private void forward(RequestView view, Route route, Cluster cluster, boolean hasBody, boolean keepAlive) {
         HttpRequest request = view.request();
+        HttpVersion clientVersion = request.protocolVersion();
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
         RequestRewriter.rewrite(view, route.config(), listener, client.getAddress());
-        exchange = new Exchange(this, ctx, request, route, cluster, hasBody, keepAlive && !closing,
-                view.request().protocolVersion());
+        exchange = new Exchange(this, ctx, request, route, cluster, hasBody, keepAlive && !closing, clientVersion);
         exchange.start();
     }
 
