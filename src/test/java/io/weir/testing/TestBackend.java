@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -103,7 +104,8 @@ public final class TestBackend implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         children.add(ch);
-                        ch.pipeline().addLast(new HttpServerCodec(), new Handler(connections.incrementAndGet()));
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
+                                new Handler(connections.incrementAndGet()));
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }
@@ -266,11 +268,17 @@ public final class TestBackend implements AutoCloseable {
                     bodyBytesWritten.addAndGet(n);
                     ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(PIECE, 0, n)));
                 }
-                ctx.flush();
                 if (left == 0) {
+                    ctx.flush();
                     finish(ctx, LastHttpContent.EMPTY_LAST_CONTENT, keepAlive);
-                } else if (ctx.channel().isActive()) {
-                    pendingStreamer = this;
+                    return;
+                }
+                // Registered before the flush: a flush that drains the buffer fires the writability event at once.
+                pendingStreamer = this;
+                ctx.flush();
+                if (ctx.channel().isWritable() && pendingStreamer == this) {
+                    pendingStreamer = null;
+                    ctx.executor().execute(this);
                 }
             }
         }

@@ -40,6 +40,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private boolean closing;
+    /** A read was asked for and no message has answered it yet. */
+    private boolean readWanted;
 
     DownstreamHandler(HttpListenerContext listener, DownstreamTimeouts timeouts, StrictRequestDecoder decoder,
                       DownstreamResponseEncoder encoder) {
@@ -61,11 +63,28 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         timeouts.awaitRequest(false);
+        requestRead();
+    }
+
+    /**
+     * Asks for one more message. A read cycle may end (channelReadComplete) without delivering one, e.g.
+     * when the flow control handler counts the cycle's end as the answer; the demand is then renewed there.
+     */
+    private void requestRead() {
+        readWanted = true;
         ctx.read();
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (readWanted && !closing) {
+            ctx.read();
+        }
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readWanted = false;
         if (msg instanceof HttpRejection rejection) {
             reject(null, rejection);
         } else if (msg instanceof HttpRequest request) {
@@ -77,7 +96,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
                 // The end marker of a bodiless request answered already, or a body being discarded.
                 content.release();
                 if (!closing) {
-                    ctx.read();
+                    requestRead();
                 }
             }
         } else {
@@ -146,7 +165,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     /** Reads the next piece of the current request body. */
     void readBody() {
-        ctx.read();
+        requestRead();
     }
 
     void replyLocal(HttpResponseStatus status, Route route, boolean close) {
@@ -174,7 +193,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.flush();
         timeouts.awaitRequest(decoder.hasBufferedBytes());
-        ctx.read();
+        requestRead();
     }
 
     /** The response already started and cannot be finished: closing is the only honest signal left. */
