@@ -38,6 +38,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private final StrictRequestDecoder decoder;
     private final DownstreamResponseEncoder encoder;
     private ChannelHandlerContext ctx;
+    private Deadline deadline;
+    private DownstreamPeer peer;
     private Exchange exchange;
     private boolean closing;
     /** A read was asked for and no message has answered it yet. */
@@ -55,6 +57,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         return encoder;
     }
 
+    /** The timeout of the exchange in flight; one per connection, re-armed by each exchange. */
+    Deadline deadline() {
+        return deadline;
+    }
+
     Transport transport() {
         return listener.transport();
     }
@@ -62,6 +69,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadline = new Deadline(ctx.executor(), () -> {
+            if (exchange != null) {
+                exchange.onDeadline();
+            }
+        });
         timeouts.awaitRequest(false);
         requestRead();
     }
@@ -148,8 +160,10 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private void forward(RequestView view, Route route, Cluster cluster, boolean hasBody, boolean keepAlive) {
         HttpRequest request = view.request();
         HttpVersion clientVersion = request.protocolVersion();
-        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
-        RequestRewriter.rewrite(view, route.config(), listener, client.getAddress());
+        if (peer == null) {
+            peer = DownstreamPeer.of((InetSocketAddress) ctx.channel().remoteAddress(), listener.trustedProxies());
+        }
+        RequestRewriter.rewrite(view, route.config(), listener, peer);
         exchange = new Exchange(this, ctx, request, route, cluster, hasBody, keepAlive && !closing, clientVersion);
         exchange.start();
     }

@@ -5,12 +5,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The two clocks of a downstream connection between requests. While it waits for a request, the idle
@@ -27,7 +25,7 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> timer;
+    private Deadline deadline;
     private boolean awaitingRequest;
     private boolean headStarted;
 
@@ -39,6 +37,7 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadline = new Deadline(ctx.executor(), this::expired);
     }
 
     /** The connection waits for a request; {@code bytesBuffered} = part of the next one already arrived. */
@@ -71,19 +70,14 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
     }
 
     private void arm(long nanos) {
-        cancel();
-        timer = ctx.executor().schedule(this::expired, nanos, TimeUnit.NANOSECONDS);
+        deadline.arm(nanos);
     }
 
     private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        deadline.disarm();
     }
 
     private void expired() {
-        timer = null;
         if (!awaitingRequest || !ctx.channel().isActive()) {
             return;
         }

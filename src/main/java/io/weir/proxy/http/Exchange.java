@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.weir.balance.PickContext;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
@@ -26,8 +25,6 @@ import io.weir.proxy.http.upstream.UpstreamPools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One forwarded request and its response, between a downstream connection and an upstream one. The
@@ -69,8 +66,9 @@ final class Exchange implements UpstreamListener {
     private boolean upstreamReusable;
     private boolean done;
     private long bodyBytes;
-    private ScheduledFuture<?> routeTimer;
-    private ScheduledFuture<?> upstreamTimer;
+    /** Absolute deadlines (System.nanoTime), 0 when not running; checked through the connection's {@link Deadline}. */
+    private long routeDeadline;
+    private long upstreamDeadline;
 
     Exchange(DownstreamHandler downstream, ChannelHandlerContext ctx, HttpRequest request, Route route,
              Cluster cluster, boolean hasBody, boolean keepAlive, HttpVersion clientVersion) {
@@ -94,7 +92,10 @@ final class Exchange implements UpstreamListener {
     }
 
     void start() {
-        route.config().timeout().ifPresent(t -> routeTimer = schedule(t, "route timeout " + t.toMillis() + "ms"));
+        route.config().timeout().ifPresent(t -> {
+            routeDeadline = startNanos + t.toNanos();
+            armDeadline();
+        });
         pickAndConnect();
     }
 
@@ -195,8 +196,8 @@ final class Exchange implements UpstreamListener {
             }
             return;
         }
-        cancel(upstreamTimer);
-        upstreamTimer = null;
+        upstreamDeadline = 0;
+        armDeadline();
         responseStarted = true;
         upstreamReusable = HttpUtil.isKeepAlive(response);
         HttpHeaders headers = response.headers();
@@ -339,8 +340,8 @@ final class Exchange implements UpstreamListener {
     private void requestSent() {
         requestSent = true;
         if (!responseStarted) {
-            Duration t = cluster.config().upstreamTimeout();
-            upstreamTimer = schedule(t, "upstream " + endpoint + " did not answer within " + t.toMillis() + "ms");
+            upstreamDeadline = System.nanoTime() + cluster.config().upstreamTimeout().toNanos();
+            armDeadline();
         }
     }
 
@@ -363,8 +364,8 @@ final class Exchange implements UpstreamListener {
                 lastFailed = endpoint;
             }
             requestSent = false;
-            cancel(upstreamTimer);
-            upstreamTimer = null;
+            upstreamDeadline = 0;
+            armDeadline();
             pickAndConnect();
             return;
         }
@@ -405,8 +406,7 @@ final class Exchange implements UpstreamListener {
 
     private void finish() {
         done = true;
-        cancel(routeTimer);
-        cancel(upstreamTimer);
+        downstream.deadline().disarm();
         endEndpoint(System.nanoTime() - startNanos);
     }
 
@@ -417,24 +417,41 @@ final class Exchange implements UpstreamListener {
         }
     }
 
-    private ScheduledFuture<?> schedule(Duration after, String why) {
-        return ctx.executor().schedule(() -> timedOut(why), after.toNanos(), TimeUnit.NANOSECONDS);
+    /** Arms the connection's deadline for the earliest of this exchange's running deadlines. */
+    private void armDeadline() {
+        long next = earliest(routeDeadline, upstreamDeadline);
+        if (next == 0) {
+            downstream.deadline().disarm();
+        } else {
+            downstream.deadline().arm(next - System.nanoTime());
+        }
     }
 
-    private void timedOut(String why) {
+    private static long earliest(long a, long b) {
+        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
+    }
+
+    /** The connection's deadline fired: whichever of this exchange's deadlines has passed decides. */
+    void onDeadline() {
         if (done) {
             return;
         }
+        long now = System.nanoTime();
+        if (routeDeadline != 0 && now - routeDeadline >= 0) {
+            timedOut("route timeout " + route.config().timeout().get().toMillis() + "ms");
+        } else if (upstreamDeadline != 0 && now - upstreamDeadline >= 0) {
+            timedOut("upstream " + endpoint + " did not answer within "
+                    + cluster.config().upstreamTimeout().toMillis() + "ms");
+        } else {
+            armDeadline();
+        }
+    }
+
+    private void timedOut(String why) {
         if (responseStarted) {
             abortDownstream(why);
         } else {
             fail(HttpResponseStatus.GATEWAY_TIMEOUT, why);
-        }
-    }
-
-    private static void cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
         }
     }
 }

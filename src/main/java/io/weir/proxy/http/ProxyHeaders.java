@@ -2,20 +2,18 @@ package io.weir.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import io.weir.config.RouteConfig.Header;
 import io.weir.config.RouteConfig.HeaderMutation;
 
-import java.net.InetAddress;
-import java.net.Inet6Address;
-import java.util.List;
 
 /** Header rewriting at the proxy boundary: hop-by-hop removal, forwarding headers, route mutations. */
 final class ProxyHeaders {
 
-    private static final String X_FORWARDED_FOR = "x-forwarded-for";
-    private static final String X_FORWARDED_PROTO = "x-forwarded-proto";
-    private static final String X_FORWARDED_HOST = "x-forwarded-host";
-    private static final String FORWARDED = "forwarded";
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
 
     private ProxyHeaders() {
     }
@@ -26,16 +24,9 @@ final class ProxyHeaders {
      * describes the body Weir re-frames the same way.
      */
     static void stripHopByHop(HttpHeaders headers) {
-        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
-        for (String value : connection) {
-            for (String token : value.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty() && !name.equalsIgnoreCase("transfer-encoding")) {
-                    headers.remove(name);
-                }
-            }
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            stripConnectionListed(headers);
         }
-        headers.remove(HttpHeaderNames.CONNECTION);
         headers.remove(HttpHeaderNames.KEEP_ALIVE);
         headers.remove(HttpHeaderNames.PROXY_CONNECTION);
         headers.remove(HttpHeaderNames.UPGRADE);
@@ -45,12 +36,25 @@ final class ProxyHeaders {
         }
     }
 
+    private static void stripConnectionListed(HttpHeaders headers) {
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty() && !name.equalsIgnoreCase("transfer-encoding")) {
+                    headers.remove(name);
+                }
+            }
+        }
+        headers.remove(HttpHeaderNames.CONNECTION);
+    }
+
     /**
      * Sets X-Forwarded-For/-Proto/-Host and Forwarded. From a trusted proxy the incoming values are kept
      * and extended; from anyone else they are replaced, so a client cannot forge its address.
      */
-    static void setForwarded(HttpHeaders headers, InetAddress client, boolean trusted, String proto, String host) {
-        String clientIp = client.getHostAddress();
+    static void setForwarded(HttpHeaders headers, DownstreamPeer client, String proto, String host) {
+        String clientIp = client.ip();
+        boolean trusted = client.trusted();
         String xff = trusted ? headers.get(X_FORWARDED_FOR) : null;
         headers.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
         if (!trusted || !headers.contains(X_FORWARDED_PROTO)) {
@@ -59,7 +63,7 @@ final class ProxyHeaders {
         if (host != null && (!trusted || !headers.contains(X_FORWARDED_HOST))) {
             headers.set(X_FORWARDED_HOST, host);
         }
-        String forFor = client instanceof Inet6Address ? "\"[" + clientIp + "]\"" : clientIp;
+        String forFor = client.ipv6() ? "\"[" + clientIp + "]\"" : clientIp;
         StringBuilder element = new StringBuilder("for=").append(forFor);
         if (host != null) {
             element.append(";host=\"").append(host).append('"');

@@ -7,23 +7,20 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.weir.config.RouteConfig;
 import io.weir.proxy.http.route.RequestView;
 
-import java.net.InetAddress;
-
 /** Turns a downstream request head into the head sent upstream, in place, once per request. */
 final class RequestRewriter {
 
     private RequestRewriter() {
     }
 
-    static void rewrite(RequestView view, RouteConfig route, HttpListenerContext listener, InetAddress client) {
+    static void rewrite(RequestView view, RouteConfig route, HttpListenerContext listener, DownstreamPeer client) {
         HttpRequest request = view.request();
         HttpHeaders headers = request.headers();
         String originalHost = headers.get(HttpHeaderNames.HOST);
         boolean absoluteForm = !request.uri().startsWith("/") && !request.uri().equals("*");
         String authority = absoluteForm ? authorityOf(request.uri(), originalHost) : null;
         ProxyHeaders.stripHopByHop(headers);
-        ProxyHeaders.setForwarded(headers, client, listener.trustedProxies().contains(client), listener.scheme(),
-                originalHost);
+        ProxyHeaders.setForwarded(headers, client, listener.scheme(), originalHost);
         String path = view.path();
         if (route.prefixRewrite().isPresent() && route.match().pathPrefix().isPresent()) {
             path = route.prefixRewrite().get() + path.substring(route.match().pathPrefix().get().length());

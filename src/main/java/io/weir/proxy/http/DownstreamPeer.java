@@ -1,0 +1,13 @@
+package io.weir.proxy.http;
+
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+
+/** The client end of a downstream connection, worked out once per connection rather than per request. */
+record DownstreamPeer(String ip, boolean ipv6, boolean trusted) {
+
+    static DownstreamPeer of(InetSocketAddress remote, TrustedProxies trustedProxies) {
+        return new DownstreamPeer(remote.getAddress().getHostAddress(), remote.getAddress() instanceof Inet6Address,
+                trustedProxies.contains(remote.getAddress()));
+    }
+}
