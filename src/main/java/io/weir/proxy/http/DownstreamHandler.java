@@ -184,6 +184,19 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /**
+     * FlowControlHandler counts a read() as satisfied by the end of the read cycle it was asked in, even
+     * when no message came; a read() asked while answering locally inside that cycle must be asked again,
+     * or the next request on the connection is never delivered.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange == null && !closing) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable() && exchange != null) {
