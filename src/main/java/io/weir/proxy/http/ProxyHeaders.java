@@ -22,15 +22,16 @@ final class ProxyHeaders {
 
     /**
      * Removes hop-by-hop headers (RFC 9110 §7.6.1): Connection and every name it lists, Keep-Alive,
-     * Proxy-Connection, TE unless it is just {@code trailers}, Upgrade. Transfer-Encoding stays: it
-     * describes the body Weir re-frames the same way.
+     * Proxy-Connection, TE unless it is just {@code trailers}, Upgrade. Content-Length, Transfer-Encoding
+     * and Host stay even when Connection names them: they frame and address the message Weir forwards, and
+     * a body sent on without its Content-Length would be read upstream as the next request.
      */
     static void stripHopByHop(HttpHeaders headers) {
         List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
         for (String value : connection) {
             for (String token : value.split(",")) {
                 String name = token.trim();
-                if (!name.isEmpty() && !name.equalsIgnoreCase("transfer-encoding")) {
+                if (!name.isEmpty() && !isEndToEndFraming(name)) {
                     headers.remove(name);
                 }
             }
@@ -43,6 +44,11 @@ final class ProxyHeaders {
         if (te != null && !te.trim().equalsIgnoreCase("trailers")) {
             headers.remove(HttpHeaderNames.TE);
         }
+    }
+
+    private static boolean isEndToEndFraming(String name) {
+        return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
+                || name.equalsIgnoreCase("host");
     }
 
     /**
