@@ -57,7 +57,7 @@ final class ProxyHeaders {
      */
     static void setForwarded(HttpHeaders headers, InetAddress client, boolean trusted, String proto, String host) {
         String clientIp = client.getHostAddress();
-        String xff = trusted ? headers.get(X_FORWARDED_FOR) : null;
+        String xff = trusted ? joined(headers, X_FORWARDED_FOR) : null;
         headers.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
         if (!trusted || !headers.contains(X_FORWARDED_PROTO)) {
             headers.set(X_FORWARDED_PROTO, proto);
@@ -71,8 +71,14 @@ final class ProxyHeaders {
             element.append(";host=\"").append(host).append('"');
         }
         element.append(";proto=").append(proto);
-        String forwarded = trusted ? headers.get(FORWARDED) : null;
+        String forwarded = trusted ? joined(headers, FORWARDED) : null;
         headers.set(FORWARDED, forwarded == null || forwarded.isBlank() ? element : forwarded + ", " + element);
+    }
+
+    /** Every field line of {@code name} joined with commas, as RFC 9110 5.3 reads them; null when none. */
+    private static String joined(HttpHeaders headers, String name) {
+        List<String> values = headers.getAll(name);
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 
     static void apply(HeaderMutation mutation, HttpHeaders headers) {
