@@ -2,6 +2,7 @@ package io.weir.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.NetUtil;
 import io.weir.config.RouteConfig.Header;
 import io.weir.config.RouteConfig.HeaderMutation;
 
@@ -56,7 +57,7 @@ final class ProxyHeaders {
      * and extended; from anyone else they are replaced, so a client cannot forge its address.
      */
     static void setForwarded(HttpHeaders headers, InetAddress client, boolean trusted, String proto, String host) {
-        String clientIp = client.getHostAddress();
+        String clientIp = NetUtil.toAddressString(client); // RFC 5952: ::1, not 0:0:0:0:0:0:0:1
         String xff = trusted ? joined(headers, X_FORWARDED_FOR) : null;
         headers.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
         if (!trusted || !headers.contains(X_FORWARDED_PROTO)) {
