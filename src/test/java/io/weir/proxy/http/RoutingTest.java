@@ -466,6 +466,20 @@ class RoutingTest {
     }
 
     @Test
+    void absoluteFormWithAnAuthorityThatIsNotAHostIsRefused() throws Exception {
+        WeirHarness weir = weir("""
+                - cluster: a
+                """);
+        // The authority becomes the upstream Host and the host in Forwarded: it must be as clean as a Host.
+        for (String target : List.of("http://a.example.com\";for=\"6.6.6.6/x", "http://user:pw@a.example.com/x",
+                "http:///x", "http://a.example.com,b.example.com/x", "http://a.example.com#@b.example.com/x")) {
+            RawHttp.Response r = get(weir, target, "x.example.com");
+            assertThat(r.status()).as(target).isEqualTo(400);
+        }
+        assertThat(forwarded()).isZero();
+    }
+
+    @Test
     void splitSendsTrafficToBothClustersByWeight() throws Exception {
         WeirHarness weir = weir("""
                 - split: [ { cluster: a, weight: 50 }, { cluster: b, weight: 50 } ]
