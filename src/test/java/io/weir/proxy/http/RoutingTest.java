@@ -252,6 +252,23 @@ class RoutingTest {
         assertThat(b.received()).isEmpty();
     }
 
+    @Test
+    void noMatchWithABodyIs404AndTheBodyIsNotForwarded() throws Exception {
+        WeirHarness weir = weir("""
+                - match: { path_prefix: /api/ }
+                  cluster: a
+                """);
+        try (RawHttp client = new RawHttp(weir.port())) {
+            client.write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world");
+            RawHttp.Response r = client.readResponse();
+            assertThat(r.status()).isEqualTo(404);
+            // The unread body would be taken for the next request: the connection is closed instead.
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        assertThat(forwarded()).isZero();
+    }
+
     // ---- actions --------------------------------------------------------------------------------------
 
     @Test
@@ -280,6 +297,8 @@ class RoutingTest {
         assertRedirect(get(weir, "/port", "www.example.com:8080"), 302, "http://www.example.com:9090/port");
         assertRedirect(get(weir, "/host-only?k=v", "www.example.com:8080"), 302,
                 "http://other.example.com/host-only?k=v");
+        assertRedirect(get(weir, "/elsewhere", "[::1]:8080"), 302, "http://[::1]:8080/landing");
+        assertRedirect(get(weir, "/port", "[::1]"), 302, "http://[::1]:9090/port");
         assertThat(forwarded()).isZero();
     }
 
