@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -118,7 +119,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(HttpRequest request) {
         timeouts.headReceived();
-        encoder.answeringHead(false);
+        encoder.answeringHead(request.method() == HttpMethod.HEAD);
         HttpRejection rejection = RequestValidator.check(request);
         if (rejection != null) {
             reject(request, rejection);

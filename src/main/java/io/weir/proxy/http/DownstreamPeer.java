@@ -1,5 +1,7 @@
 package io.weir.proxy.http;
 
+import io.netty.util.NetUtil;
+
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
@@ -7,7 +9,7 @@ import java.net.InetSocketAddress;
 record DownstreamPeer(String ip, boolean ipv6, boolean trusted) {
 
     static DownstreamPeer of(InetSocketAddress remote, TrustedProxies trustedProxies) {
-        return new DownstreamPeer(remote.getAddress().getHostAddress(), remote.getAddress() instanceof Inet6Address,
+        return new DownstreamPeer(NetUtil.toAddressString(remote.getAddress()), remote.getAddress() instanceof Inet6Address,
                 trustedProxies.contains(remote.getAddress()));
     }
 }

@@ -39,7 +39,7 @@ final class HeadScanner {
                 afterCr = true;
             } else if (b == '\n') {
                 return "bare LF in request head";
-            } else if ((b < 0x20 && b != '\t') || b == 0x7f) {
+            } else if (isControl(b)) {
                 return "control byte 0x" + Integer.toHexString(b & 0xff) + " in request head";
             } else if (lineLength == 0 && lines > 0 && (b == ' ' || b == '\t')) {
                 return "obs-fold (header continuation line) in request head";
@@ -48,6 +48,11 @@ final class HeadScanner {
             }
         }
         return null;
+    }
+
+    /** CTL but HTAB. Bytes are signed: obs-text (0x80-0xff), allowed in field values, is negative here. */
+    private static boolean isControl(byte b) {
+        return (b >= 0 && b < 0x20 && b != '\t') || b == 0x7f;
     }
 
     private void endLine() {

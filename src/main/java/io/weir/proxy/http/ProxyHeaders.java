@@ -6,6 +6,8 @@ import io.netty.util.AsciiString;
 import io.weir.config.RouteConfig.Header;
 import io.weir.config.RouteConfig.HeaderMutation;
 
+import java.util.List;
+
 
 /** Header rewriting at the proxy boundary: hop-by-hop removal, forwarding headers, route mutations. */
 final class ProxyHeaders {
@@ -20,8 +22,9 @@ final class ProxyHeaders {
 
     /**
      * Removes hop-by-hop headers (RFC 9110 §7.6.1): Connection and every name it lists, Keep-Alive,
-     * Proxy-Connection, TE unless it is just {@code trailers}, Upgrade. Transfer-Encoding stays: it
-     * describes the body Weir re-frames the same way.
+     * Proxy-Connection, TE unless it is just {@code trailers}, Upgrade. Content-Length, Transfer-Encoding
+     * and Host stay even when Connection names them: they frame and address the message Weir forwards, and
+     * a body sent on without its Content-Length would be read upstream as the next request.
      */
     static void stripHopByHop(HttpHeaders headers) {
         if (headers.contains(HttpHeaderNames.CONNECTION)) {
@@ -40,12 +43,17 @@ final class ProxyHeaders {
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {
                 String name = token.trim();
-                if (!name.isEmpty() && !name.equalsIgnoreCase("transfer-encoding")) {
+                if (!name.isEmpty() && !isEndToEndFraming(name)) {
                     headers.remove(name);
                 }
             }
         }
         headers.remove(HttpHeaderNames.CONNECTION);
+    }
+
+    private static boolean isEndToEndFraming(String name) {
+        return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
+                || name.equalsIgnoreCase("host");
     }
 
     /**
@@ -55,7 +63,7 @@ final class ProxyHeaders {
     static void setForwarded(HttpHeaders headers, DownstreamPeer client, String proto, String host) {
         String clientIp = client.ip();
         boolean trusted = client.trusted();
-        String xff = trusted ? headers.get(X_FORWARDED_FOR) : null;
+        String xff = trusted ? joined(headers, X_FORWARDED_FOR) : null;
         headers.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
         if (!trusted || !headers.contains(X_FORWARDED_PROTO)) {
             headers.set(X_FORWARDED_PROTO, proto);
@@ -69,8 +77,14 @@ final class ProxyHeaders {
             element.append(";host=\"").append(host).append('"');
         }
         element.append(";proto=").append(proto);
-        String forwarded = trusted ? headers.get(FORWARDED) : null;
+        String forwarded = trusted ? joined(headers, FORWARDED) : null;
         headers.set(FORWARDED, forwarded == null || forwarded.isBlank() ? element : forwarded + ", " + element);
+    }
+
+    /** Every field line of {@code name} joined with commas, as RFC 9110 5.3 reads them; null when none. */
+    private static String joined(HttpHeaders headers, CharSequence name) {
+        List<String> values = headers.getAll(name);
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 
     static void apply(HeaderMutation mutation, HttpHeaders headers) {

@@ -1,6 +1,5 @@
 package io.weir.proxy.http;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.weir.config.RouteConfig;
 import io.weir.proxy.http.route.RequestView;
 
@@ -13,7 +12,7 @@ final class Redirects {
     static String location(RequestView view, RouteConfig route, String requestScheme) {
         RouteConfig.Redirect r = route.redirect().orElseThrow();
         String scheme = r.scheme().orElse(requestScheme);
-        String hostHeader = view.headers().get(HttpHeaderNames.HOST, view.host());
+        String hostHeader = view.authority().isEmpty() ? view.host() : view.authority();
         String host = r.host().orElse(hostOnly(hostHeader));
         String port = r.port().map(p -> ":" + p)
                 .orElse(r.host().isPresent() || r.scheme().isPresent() ? "" : portOf(hostHeader));

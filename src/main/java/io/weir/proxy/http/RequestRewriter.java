@@ -16,7 +16,8 @@ final class RequestRewriter {
     static void rewrite(RequestView view, RouteConfig route, HttpListenerContext listener, DownstreamPeer client) {
         HttpRequest request = view.request();
         HttpHeaders headers = request.headers();
-        String originalHost = headers.get(HttpHeaderNames.HOST);
+        // The host the client asked for: an absolute-form target's authority wins over Host (RFC 9112 §3.2.2).
+        String originalHost = view.authority().isEmpty() ? null : view.authority();
         boolean absoluteForm = !request.uri().startsWith("/") && !request.uri().equals("*");
         String authority = absoluteForm ? authorityOf(request.uri(), originalHost) : null;
         ProxyHeaders.stripHopByHop(headers);

@@ -55,7 +55,21 @@ final class RequestValidator {
                 || uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8))) {
             return HttpRejection.badRequest("invalid request target");
         }
+        if (!uri.startsWith("/") && !uri.equals("*") && !isValidHost(authorityOf(uri))) {
+            // It replaces Host upstream and goes into Forwarded: it must be as clean as a Host header.
+            return HttpRejection.badRequest("invalid authority in absolute-form request target");
+        }
         return null;
+    }
+
+    /** The authority of an absolute-form target as routing reads it: from after "://" to the first '/' or '?'. */
+    private static String authorityOf(String absoluteUri) {
+        int start = absoluteUri.indexOf("://") + 3;
+        int end = start;
+        while (end < absoluteUri.length() && "/?".indexOf(absoluteUri.charAt(end)) < 0) {
+            end++;
+        }
+        return absoluteUri.substring(start, end);
     }
 
     private static HttpRejection decodeFailure(Throwable cause) {

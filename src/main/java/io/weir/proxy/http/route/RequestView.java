@@ -19,6 +19,7 @@ import java.util.Set;
 public final class RequestView {
 
     private final HttpRequest request;
+    private final String authority;
     private final String host;
     private final String path;
     private final String query;
@@ -43,8 +44,8 @@ public final class RequestView {
         String p = q >= 0 ? uri.substring(pathStart, q) : uri.substring(pathStart);
         this.path = p.isEmpty() ? "/" : p;
         this.query = q >= 0 ? uri.substring(q + 1) : "";
-        String h = authority != null ? authority : request.headers().get(HttpHeaderNames.HOST, "");
-        this.host = stripPort(h).toLowerCase(Locale.ROOT);
+        this.authority = authority != null ? authority : request.headers().get(HttpHeaderNames.HOST, "");
+        this.host = stripPort(this.authority).toLowerCase(Locale.ROOT);
     }
 
     static String stripPort(String host) {
@@ -62,6 +63,14 @@ public final class RequestView {
 
     public String method() {
         return request.method().name();
+    }
+
+    /**
+     * The host and port the client asked for, as sent: the authority of an absolute-form target, else the
+     * Host header; empty when neither is there.
+     */
+    public String authority() {
+        return authority;
     }
 
     /** Lower-case host without port. */
