@@ -91,6 +91,7 @@ public final class TestBackend implements AutoCloseable {
     private final Function<Received, Reply> responder;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger closed = new AtomicInteger();
     private final AtomicLong bodyBytesStreamed = new AtomicLong();
     private volatile boolean reading = true;
     private final List<Channel> children = new CopyOnWriteArrayList<>();
@@ -140,6 +141,11 @@ public final class TestBackend implements AutoCloseable {
         return connections.get();
     }
 
+    /** TCP connections closed so far (by either side). */
+    public int closedConnections() {
+        return closed.get();
+    }
+
     /** Body bytes that streamed requests carried so far, counted as they arrive. */
     public long bodyBytesStreamed() {
         return bodyBytesStreamed.get();
@@ -178,6 +184,12 @@ public final class TestBackend implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             ctx.channel().config().setAutoRead(reading);
             ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closed.incrementAndGet();
+            ctx.fireChannelInactive();
         }
 
         @Override

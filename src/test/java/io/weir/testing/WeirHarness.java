@@ -26,8 +26,12 @@ public final class WeirHarness implements AutoCloseable {
 
     /** Starts Weir from {@code yaml}; listeners should listen on port 0. Uses two event loops. */
     public static WeirHarness start(String yaml) throws ConfigException, InterruptedException {
+        return start(yaml, 2);
+    }
+
+    public static WeirHarness start(String yaml, int eventLoops) throws ConfigException, InterruptedException {
         WeirConfig config = ConfigLoader.parse(yaml, Path.of("test.yaml"), Map.of());
-        return new WeirHarness(Weir.start(config, 2));
+        return new WeirHarness(Weir.start(config, eventLoops));
     }
 
     /** The common case: one http listener "web" whose default route goes to cluster "app". */
