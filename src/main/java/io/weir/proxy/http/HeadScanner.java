@@ -1,18 +1,20 @@
 package io.weir.proxy.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 
 /**
  * Byte rules for a request head that Netty's decoder is lenient about (RFC 9112 §2.2, §5.2): every line
  * ends in CRLF, no control bytes but HTAB, no obs-fold continuation lines. Fed incrementally; stops at
  * the blank line that ends the head.
  */
-final class HeadScanner {
+final class HeadScanner implements ByteProcessor {
 
     private int lines;
     private int lineLength;
     private boolean afterCr;
     private boolean done;
+    private String problem;
 
     boolean done() {
         return done;
@@ -23,31 +25,42 @@ final class HeadScanner {
         lineLength = 0;
         afterCr = false;
         done = false;
+        problem = null;
     }
 
     /** Scans bytes [from, to) of {@code buf}; returns what is wrong, or null. */
     String scan(ByteBuf buf, int from, int to) {
-        for (int i = from; i < to && !done; i++) {
-            byte b = buf.getByte(i);
-            if (afterCr) {
-                if (b != '\n') {
-                    return "bare CR in request head";
-                }
-                afterCr = false;
-                endLine();
-            } else if (b == '\r') {
-                afterCr = true;
-            } else if (b == '\n') {
-                return "bare LF in request head";
-            } else if (isControl(b)) {
-                return "control byte 0x" + Integer.toHexString(b & 0xff) + " in request head";
-            } else if (lineLength == 0 && lines > 0 && (b == ' ' || b == '\t')) {
-                return "obs-fold (header continuation line) in request head";
-            } else {
-                lineLength++;
-            }
+        if (to > from && !done) {
+            // forEachByte walks the buffer's memory without a bounds check per byte.
+            buf.forEachByte(from, to - from, this);
         }
-        return null;
+        return problem;
+    }
+
+    /** One byte of the head; false stops the walk (a problem, or the end of the head). */
+    @Override
+    public boolean process(byte b) {
+        if (afterCr) {
+            if (b != '\n') {
+                problem = "bare CR in request head";
+                return false;
+            }
+            afterCr = false;
+            endLine();
+            return !done;
+        }
+        if (b == '\r') {
+            afterCr = true;
+        } else if (b == '\n') {
+            problem = "bare LF in request head";
+        } else if (isControl(b)) {
+            problem = "control byte 0x" + Integer.toHexString(b & 0xff) + " in request head";
+        } else if (lineLength == 0 && lines > 0 && (b == ' ' || b == '\t')) {
+            problem = "obs-fold (header continuation line) in request head";
+        } else {
+            lineLength++;
+        }
+        return problem == null;
     }
 
     /** CTL but HTAB. Bytes are signed: obs-text (0x80-0xff), allowed in field values, is negative here. */
