@@ -1,0 +1,131 @@
+package io.weir.balance;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Ketama-style consistent hashing. Each host puts {@code round(weight × pointsPerWeight)} points on a
+ * 64-bit ring at {@code Hashing.hash64(id + "_" + j)}; a key goes to the first point at or after its
+ * hash. Hosts are sorted by id, so every Weir node builds the same ring for the same set.
+ *
+ * <p>Why points per unit of weight rather than a fixed ring size (Envoy's {@code min_ring_size}):
+ * a host's points then depend on its own id and weight only, so adding a host moves keys only to that
+ * host and removing one moves only that host's keys; with a ring size shared out among hosts, every
+ * host's point count changes with membership and keys shuffle between unchanged hosts. The default
+ * {@value #DEFAULT_POINTS_PER_WEIGHT} points per unit of weight keeps a host's share within about
+ * ±6% (one standard deviation) of its weight. Above {@value #MAX_POINTS} points in all the counts
+ * are scaled down (that gives up the property above, to bound memory: 12 bytes a point).
+ *
+ * <p>A pick without a hash falls back to round robin. Unavailable or avoided hosts pass the key on
+ * along the ring; so does a host at its {@link BoundedLoad} cap.
+ */
+public final class RingHash<H extends Host> implements LoadBalancer<H> {
+
+    public static final int DEFAULT_POINTS_PER_WEIGHT = 256;
+    static final int MAX_POINTS = 1 << 22;
+
+    private final List<H> hosts;
+    private final long[] points;
+    private final int[] owners;
+    private final double balanceFactor;
+    private final RoundRobin<H> noHash;
+
+    RingHash(List<H> hosts, double[] weights, int pointsPerWeight, double balanceFactor) {
+        Weights.check(hosts, weights);
+        if (pointsPerWeight < 1) {
+            throw new IllegalArgumentException("ring points per weight must be >= 1: " + pointsPerWeight);
+        }
+        BoundedLoad.validate(balanceFactor);
+        int[] order = Weights.byId(hosts);
+        List<H> sorted = new ArrayList<>(order.length);
+        double[] sortedWeights = new double[order.length];
+        for (int k = 0; k < order.length; k++) {
+            sorted.add(hosts.get(order[k]));
+            sortedWeights[k] = weights[order[k]];
+        }
+        this.hosts = List.copyOf(sorted);
+        this.balanceFactor = balanceFactor;
+        this.noHash = new RoundRobin<>(this.hosts, sortedWeights);
+
+        int[] counts = pointCounts(sortedWeights, pointsPerWeight);
+        int total = 0;
+        for (int c : counts) {
+            total += c;
+        }
+        long[][] ring = new long[total][];
+        int p = 0;
+        for (int i = 0; i < counts.length; i++) {
+            String id = this.hosts.get(i).id();
+            for (int j = 0; j < counts[i]; j++) {
+                ring[p++] = new long[] {Hashing.hash64(id + "_" + j), i};
+            }
+        }
+        // Equal hashes (astronomically rare) are ordered by id position so every node agrees.
+        Arrays.sort(ring, (x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+        this.points = new long[total];
+        this.owners = new int[total];
+        for (int k = 0; k < total; k++) {
+            points[k] = ring[k][0];
+            owners[k] = (int) ring[k][1];
+        }
+    }
+
+    static WeightedFactory weighted(int pointsPerWeight, double balanceFactor) {
+        return new WeightedFactory() {
+            @Override
+            public <H extends Host> LoadBalancer<H> create(List<H> hosts, double[] weights) {
+                return new RingHash<>(hosts, weights, pointsPerWeight, balanceFactor);
+            }
+        };
+    }
+
+    public static <H extends Host> RingHash<H> of(List<H> hosts, int pointsPerWeight, double balanceFactor) {
+        List<H> copy = List.copyOf(hosts);
+        return new RingHash<>(copy, Weights.configured(copy), pointsPerWeight, balanceFactor);
+    }
+
+    public static <H extends Host> RingHash<H> of(List<H> hosts) {
+        return of(hosts, DEFAULT_POINTS_PER_WEIGHT, BoundedLoad.OFF);
+    }
+
+    private static int[] pointCounts(double[] weights, int perWeight) {
+        double total = 0;
+        for (double w : weights) {
+            total += w * perWeight;
+        }
+        double scale = total > MAX_POINTS ? MAX_POINTS / total : 1;
+        int[] counts = new int[weights.length];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = (int) Math.max(1, Math.round(weights[i] * perWeight * scale));
+        }
+        return counts;
+    }
+
+    @Override
+    public H pick(PickContext ctx) {
+        if (points.length == 0) {
+            return null;
+        }
+        if (!ctx.hasHash()) {
+            return noHash.pick(ctx);
+        }
+        int at = Arrays.binarySearch(points, ctx.hash());
+        if (at < 0) {
+            at = -at - 1; // insertion point: first point above the hash
+        } else {
+            while (at > 0 && points[at - 1] == points[at]) {
+                at--; // the first of equal points, so duplicates resolve the same way everywhere
+            }
+        }
+        if (at == points.length) {
+            at = 0;
+        }
+        return HashWalk.walk(hosts, owners, at, ctx.avoid(), BoundedLoad.cap(hosts, balanceFactor));
+    }
+
+    /** Ring points per host position in id order; for tests and docs. */
+    int points() {
+        return points.length;
+    }
+}
