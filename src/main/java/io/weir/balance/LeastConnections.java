@@ -19,7 +19,7 @@ public final class LeastConnections<H extends Host> implements LoadBalancer<H> {
     static final WeightedFactory WEIGHTED = new WeightedFactory() {
         @Override
         public <H extends Host> LoadBalancer<H> create(List<H> hosts, double[] weights) {
-            return new LeastConnections<>(hosts, weights);
+            return new LeastConnections<>(hosts, weights, 0);
         }
     };
 
@@ -27,11 +27,21 @@ public final class LeastConnections<H extends Host> implements LoadBalancer<H> {
     private final double[] weights;
     private final Rotation rotation;
 
-    LeastConnections(List<H> hosts, double[] weights) {
+    /** @param start where the tie-breaking rotation begins (a seed: each Weir node differs) */
+    LeastConnections(List<H> hosts, double[] weights, long start) {
         Weights.check(hosts, weights);
         this.hosts = List.copyOf(hosts);
         this.weights = weights.clone();
-        this.rotation = new Rotation(weights);
+        this.rotation = new Rotation(weights, start);
+    }
+
+    static WeightedFactory weighted(Seeds seeds) {
+        return new WeightedFactory() {
+            @Override
+            public <H extends Host> LoadBalancer<H> create(List<H> hosts, double[] weights) {
+                return new LeastConnections<>(hosts, weights, seeds.next());
+            }
+        };
     }
 
     public static LoadBalancerFactory factory() {
@@ -40,7 +50,7 @@ public final class LeastConnections<H extends Host> implements LoadBalancer<H> {
 
     public static <H extends Host> LeastConnections<H> of(List<H> hosts) {
         List<H> copy = List.copyOf(hosts);
-        return new LeastConnections<>(copy, Weights.configured(copy));
+        return new LeastConnections<>(copy, Weights.configured(copy), 0);
     }
 
     @Override

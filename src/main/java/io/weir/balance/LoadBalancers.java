@@ -16,13 +16,13 @@ public final class LoadBalancers {
     public static LoadBalancerFactory factory(BalancerSpec spec, long seed, LongSupplier nanoClock) {
         Seeds seeds = new Seeds(seed);
         WeightedFactory weighted = switch (spec.policy()) {
-            case ROUND_ROBIN -> RoundRobin.WEIGHTED;
-            case LEAST_CONNECTIONS -> LeastConnections.WEIGHTED;
+            case ROUND_ROBIN -> RoundRobin.weighted(seeds);
+            case LEAST_CONNECTIONS -> LeastConnections.weighted(seeds);
             case POWER_OF_TWO -> PowerOfTwo.weighted(seeds);
             case LEAST_RESPONSE_TIME -> LeastResponseTime.weighted(seeds, nanoClock);
             case RANDOM -> WeightedRandom.weighted(seeds);
-            case RING_HASH -> RingHash.weighted(spec.ringSize(), spec.hashBalanceFactor());
-            case MAGLEV -> Maglev.weighted(spec.maglevTableSize(), spec.hashBalanceFactor());
+            case RING_HASH -> RingHash.weighted(spec.ringSize(), spec.hashBalanceFactor(), seeds);
+            case MAGLEV -> Maglev.weighted(spec.maglevTableSize(), spec.hashBalanceFactor(), seeds);
         };
         if (!spec.hasSlowStart()) {
             return weighted.withConfiguredWeights();

@@ -29,7 +29,7 @@ public final class Maglev<H extends Host> implements LoadBalancer<H> {
     private final double balanceFactor;
     private final RoundRobin<H> noHash;
 
-    Maglev(List<H> hosts, double[] weights, int tableSize, double balanceFactor) {
+    Maglev(List<H> hosts, double[] weights, int tableSize, double balanceFactor, long fallbackStart) {
         Weights.check(hosts, weights);
         validateTableSize(tableSize, hosts.size());
         BoundedLoad.validate(balanceFactor);
@@ -42,22 +42,22 @@ public final class Maglev<H extends Host> implements LoadBalancer<H> {
         }
         this.hosts = List.copyOf(sorted);
         this.balanceFactor = balanceFactor;
-        this.noHash = new RoundRobin<>(this.hosts, sortedWeights);
+        this.noHash = new RoundRobin<>(this.hosts, sortedWeights, fallbackStart);
         this.table = hosts.isEmpty() ? new int[0] : build(this.hosts, sortedWeights, tableSize);
     }
 
-    static WeightedFactory weighted(int tableSize, double balanceFactor) {
+    static WeightedFactory weighted(int tableSize, double balanceFactor, Seeds seeds) {
         return new WeightedFactory() {
             @Override
             public <H extends Host> LoadBalancer<H> create(List<H> hosts, double[] weights) {
-                return new Maglev<>(hosts, weights, fittedTableSize(tableSize, hosts.size()), balanceFactor);
+                return new Maglev<>(hosts, weights, fittedTableSize(tableSize, hosts.size()), balanceFactor, seeds.next());
             }
         };
     }
 
     public static <H extends Host> Maglev<H> of(List<H> hosts, int tableSize, double balanceFactor) {
         List<H> copy = List.copyOf(hosts);
-        return new Maglev<>(copy, Weights.configured(copy), tableSize, balanceFactor);
+        return new Maglev<>(copy, Weights.configured(copy), tableSize, balanceFactor, 0);
     }
 
     public static <H extends Host> Maglev<H> of(List<H> hosts) {

@@ -49,6 +49,9 @@ public final class PowerOfTwo<H extends Host> implements LoadBalancer<H> {
         if (a < 0) {
             return RandomDraw.avoidedFallback(hosts, avoid);
         }
+        if (hosts.size() == 1) {
+            return hosts.get(a); // no second choice to draw
+        }
         int b = RandomDraw.usable(hosts, table, random, avoid, a);
         if (b < 0) {
             return hosts.get(a);

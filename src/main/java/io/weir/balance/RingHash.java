@@ -31,7 +31,7 @@ public final class RingHash<H extends Host> implements LoadBalancer<H> {
     private final double balanceFactor;
     private final RoundRobin<H> noHash;
 
-    RingHash(List<H> hosts, double[] weights, int pointsPerWeight, double balanceFactor) {
+    RingHash(List<H> hosts, double[] weights, int pointsPerWeight, double balanceFactor, long fallbackStart) {
         Weights.check(hosts, weights);
         if (pointsPerWeight < 1) {
             throw new IllegalArgumentException("ring points per weight must be >= 1: " + pointsPerWeight);
@@ -46,7 +46,7 @@ public final class RingHash<H extends Host> implements LoadBalancer<H> {
         }
         this.hosts = List.copyOf(sorted);
         this.balanceFactor = balanceFactor;
-        this.noHash = new RoundRobin<>(this.hosts, sortedWeights);
+        this.noHash = new RoundRobin<>(this.hosts, sortedWeights, fallbackStart);
 
         int[] counts = pointCounts(sortedWeights, pointsPerWeight);
         int total = 0;
@@ -71,18 +71,18 @@ public final class RingHash<H extends Host> implements LoadBalancer<H> {
         }
     }
 
-    static WeightedFactory weighted(int pointsPerWeight, double balanceFactor) {
+    static WeightedFactory weighted(int pointsPerWeight, double balanceFactor, Seeds seeds) {
         return new WeightedFactory() {
             @Override
             public <H extends Host> LoadBalancer<H> create(List<H> hosts, double[] weights) {
-                return new RingHash<>(hosts, weights, pointsPerWeight, balanceFactor);
+                return new RingHash<>(hosts, weights, pointsPerWeight, balanceFactor, seeds.next());
             }
         };
     }
 
     public static <H extends Host> RingHash<H> of(List<H> hosts, int pointsPerWeight, double balanceFactor) {
         List<H> copy = List.copyOf(hosts);
-        return new RingHash<>(copy, Weights.configured(copy), pointsPerWeight, balanceFactor);
+        return new RingHash<>(copy, Weights.configured(copy), pointsPerWeight, balanceFactor, 0);
     }
 
     public static <H extends Host> RingHash<H> of(List<H> hosts) {

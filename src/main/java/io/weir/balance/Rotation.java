@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A smooth weighted rotation over host positions (nginx's smooth WRR): for weights 5,1,1 the order is
  * 0 0 1 0 2 0 0, so a heavy host's turns are spread out instead of bunched. The order is computed once
- * per snapshot into a table that an atomic cursor walks: no lock, no allocation per step.
+ * per snapshot into a table that an atomic cursor walks: no lock, no allocation per step. The cursor
+ * starts where the snapshot's seed says, so a fleet of Weir nodes does not send its first requests
+ * after a membership change to the same host in lock step.
  */
 final class Rotation {
 
@@ -13,10 +15,11 @@ final class Rotation {
     static final int MAX_TABLE = 1 << 16;
 
     private final int[] order;
-    private final AtomicInteger cursor = new AtomicInteger();
+    private final AtomicInteger cursor;
 
-    Rotation(double[] weights) {
+    Rotation(double[] weights, long start) {
         this.order = smoothOrder(capped(Weights.integral(weights)));
+        this.cursor = new AtomicInteger(order.length == 0 ? 0 : (int) Math.floorMod(start, (long) order.length));
     }
 
     /** The next host position; the table is never empty when there is a host. */

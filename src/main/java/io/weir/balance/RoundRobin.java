@@ -12,17 +12,27 @@ public final class RoundRobin<H extends Host> implements LoadBalancer<H> {
     static final WeightedFactory WEIGHTED = new WeightedFactory() {
         @Override
         public <H extends Host> LoadBalancer<H> create(List<H> hosts, double[] weights) {
-            return new RoundRobin<>(hosts, weights);
+            return new RoundRobin<>(hosts, weights, 0);
         }
     };
 
     private final List<H> hosts;
     private final Rotation rotation;
 
-    RoundRobin(List<H> hosts, double[] weights) {
+    /** @param start where in the rotation this snapshot begins (a seed: each Weir node differs) */
+    RoundRobin(List<H> hosts, double[] weights, long start) {
         Weights.check(hosts, weights);
         this.hosts = List.copyOf(hosts);
-        this.rotation = new Rotation(weights);
+        this.rotation = new Rotation(weights, start);
+    }
+
+    static WeightedFactory weighted(Seeds seeds) {
+        return new WeightedFactory() {
+            @Override
+            public <H extends Host> LoadBalancer<H> create(List<H> hosts, double[] weights) {
+                return new RoundRobin<>(hosts, weights, seeds.next());
+            }
+        };
     }
 
     public static LoadBalancerFactory factory() {
@@ -31,7 +41,7 @@ public final class RoundRobin<H extends Host> implements LoadBalancer<H> {
 
     public static <H extends Host> RoundRobin<H> of(List<H> hosts) {
         List<H> copy = List.copyOf(hosts);
-        return new RoundRobin<>(copy, Weights.configured(copy));
+        return new RoundRobin<>(copy, Weights.configured(copy), 0);
     }
 
     @Override

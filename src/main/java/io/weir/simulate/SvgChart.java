@@ -30,7 +30,8 @@ public final class SvgChart {
                 maxMs = Math.max(maxMs, ms);
             }
         }
-        double lo = Math.pow(10, Math.floor(Math.log10(minMs)));
+        // One decade below the smallest value, so the shortest bar still shows.
+        double lo = Math.pow(10, Math.floor(Math.log10(minMs) - 1e-9));
         double hi = Math.pow(10, Math.ceil(Math.log10(Math.max(maxMs, lo * 10))));
         int width = LEFT + GROUP * results.size() + 20;
         int total = TOP + HEIGHT + 70;
