@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code weir simulate}: compare the balancing algorithms on a simulated pool, no sockets. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Runs the real balancing algorithms through a deterministic discrete-event simulation",
-                "of a pool of servers and prints latency percentiles, success rate, queues and shares."})
+        description = "Runs the real balancing algorithms through a deterministic discrete-event simulation "
+                + "of a pool of servers; prints latency percentiles, success rate, queues and shares.")
 public final class SimulateCommand implements Callable<Integer> {
 
     @Spec
@@ -34,6 +35,11 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--svg", paramLabel = "FILE", description = "Also write a chart of latency percentiles per algorithm.")
     Path svg;
+
+    /** Runs the command on its own; {@code weir simulate} is the usual way in. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SimulateCommand()).execute(args));
+    }
 
     @Override
     public Integer call() throws Exception {
