@@ -17,6 +17,9 @@ import java.util.List;
  * ±6% (one standard deviation) of its weight. Above {@value #MAX_POINTS} points in all the counts
  * are scaled down (that gives up the property above, to bound memory: 12 bytes a point).
  *
+ * <p>The low 20 bits of each point's hash are replaced by its owner's position in id order, which
+ * orders coinciding points the same way on every node and stores the ring as two flat arrays.
+ *
  * <p>A pick without a hash falls back to round robin. Unavailable or avoided hosts pass the key on
  * along the ring; so does a host at its {@link BoundedLoad} cap.
  */
@@ -24,6 +27,8 @@ public final class RingHash<H extends Host> implements LoadBalancer<H> {
 
     public static final int DEFAULT_POINTS_PER_WEIGHT = 256;
     static final int MAX_POINTS = 1 << 22;
+    /** Low bits of a point that hold its owner's position: up to 2^20 hosts. */
+    private static final long OWNER_MASK = (1L << 20) - 1;
 
     private final List<H> hosts;
     private final long[] points;
@@ -53,21 +58,29 @@ public final class RingHash<H extends Host> implements LoadBalancer<H> {
         for (int c : counts) {
             total += c;
         }
-        long[][] ring = new long[total][];
+        if (counts.length > OWNER_MASK + 1) {
+            throw new IllegalArgumentException("ring hash supports at most " + (OWNER_MASK + 1) + " hosts");
+        }
+        // A point is its hash with the owner's position in the low bits: one primitive sort orders the
+        // ring by position, ties by id order (so every node agrees), with no per-point objects.
+        long[] packed = new long[total];
+        StringBuilder name = new StringBuilder();
         int p = 0;
         for (int i = 0; i < counts.length; i++) {
-            String id = this.hosts.get(i).id();
+            name.setLength(0);
+            name.append(this.hosts.get(i).id()).append('_');
+            int prefix = name.length();
             for (int j = 0; j < counts[i]; j++) {
-                ring[p++] = new long[] {Hashing.hash64(id + "_" + j), i};
+                name.setLength(prefix);
+                name.append(j);
+                packed[p++] = (Hashing.hash64(name) & ~OWNER_MASK) | i;
             }
         }
-        // Equal hashes (astronomically rare) are ordered by id position so every node agrees.
-        Arrays.sort(ring, (x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
-        this.points = new long[total];
+        Arrays.sort(packed);
+        this.points = packed;
         this.owners = new int[total];
         for (int k = 0; k < total; k++) {
-            points[k] = ring[k][0];
-            owners[k] = (int) ring[k][1];
+            owners[k] = (int) (packed[k] & OWNER_MASK);
         }
     }
 
@@ -113,10 +126,6 @@ public final class RingHash<H extends Host> implements LoadBalancer<H> {
         int at = Arrays.binarySearch(points, ctx.hash());
         if (at < 0) {
             at = -at - 1; // insertion point: first point above the hash
-        } else {
-            while (at > 0 && points[at - 1] == points[at]) {
-                at--; // the first of equal points, so duplicates resolve the same way everywhere
-            }
         }
         if (at == points.length) {
             at = 0;
