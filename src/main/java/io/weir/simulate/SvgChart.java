@@ -14,7 +14,7 @@ public final class SvgChart {
     private static final int HEIGHT = 300;
     private static final int TOP = 40;
     private static final int LEFT = 70;
-    private static final int GROUP = 120;
+    private static final int GROUP = 140;
     private static final int BAR = 28;
 
     private SvgChart() {

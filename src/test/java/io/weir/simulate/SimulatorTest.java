@@ -60,9 +60,17 @@ class SimulatorTest {
     }
 
     @Test
+    void slowStartSparesAColdServer() throws Exception {
+        Map<String, RunResult> r = byName(Simulator.run(loader.load("cold-restart")));
+        assertThat(r.get("round_robin+slowstart").successRate()).isGreaterThan(r.get("round_robin").successRate());
+        assertThat(r.get("least_connections+slowstart").shareToSlow()).isLessThan(r.get("least_connections").shareToSlow());
+        assertThat(r.get("power_of_two+slowstart").p999Nanos()).isLessThan(r.get("power_of_two").p999Nanos());
+    }
+
+    @Test
     void everyBuiltinLoads() throws Exception {
         assertThat(loader.builtins()).contains("identical", "mixed-hardware", "long-request", "slow-server",
-                "nat-skew", "add-server");
+                "nat-skew", "add-server", "cold-restart");
         for (String name : loader.builtins()) {
             assertThat(loader.load(name).name()).isEqualTo(name);
         }
