@@ -1,6 +1,7 @@
 package io.weir.balance;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -120,7 +121,7 @@ public final class Maglev<H extends Host> implements LoadBalancer<H> {
             maxWeight = Math.max(maxWeight, weights[i]);
         }
         int[] table = new int[m];
-        java.util.Arrays.fill(table, -1);
+        Arrays.fill(table, -1);
         int filled = 0;
         for (long turn = 1; filled < m; turn++) {
             for (int i = 0; i < n && filled < m; i++) {

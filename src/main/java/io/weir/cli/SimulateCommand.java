@@ -66,7 +66,14 @@ public final class SimulateCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        List<RunResult> results = Simulator.run(s);
+        List<RunResult> results;
+        try {
+            results = Simulator.run(s);
+        } catch (IllegalArgumentException e) {
+            err.println("simulate: " + scenario + ": " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         out.print(Report.text(s, results));
         if (svg != null) {
             Files.writeString(svg, SvgChart.render(s, results));

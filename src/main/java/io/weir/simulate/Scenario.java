@@ -1,8 +1,13 @@
 package io.weir.simulate;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One simulated experiment, as read from a scenario file: the servers, the traffic, what happens
@@ -43,6 +48,39 @@ public record Scenario(String name, String description, long seed, Duration dura
         }
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("scenario " + name + ": duration must be positive");
+        }
+        checkServerNames(name, servers, events);
+    }
+
+    /** Events name servers that exist (or, for add, that do not yet), so a typo fails at load, not mid-run. */
+    private static void checkServerNames(String name, List<ServerSpec> servers, List<EventSpec> events) {
+        Set<String> ids = new HashSet<>();
+        for (ServerSpec s : servers) {
+            for (int i = 1; i <= s.count(); i++) {
+                String id = s.count() == 1 ? s.id() : s.id() + i;
+                if (!ids.add(id)) {
+                    throw new IllegalArgumentException("scenario " + name + ": server " + id + " defined twice");
+                }
+            }
+        }
+        List<EventSpec> byTime = new ArrayList<>(events);
+        byTime.sort(Comparator.comparing(EventSpec::at));
+        for (EventSpec e : byTime) {
+            switch (e.action()) {
+                case "request" -> { }
+                case "add" -> {
+                    if (e.server() == null || !ids.add(e.server())) {
+                        throw new IllegalArgumentException("scenario " + name + ": add at " + e.at()
+                                + " needs a new server name, got " + e.server());
+                    }
+                }
+                default -> {
+                    if (!ids.contains(e.server())) {
+                        throw new IllegalArgumentException("scenario " + name + ": " + e.action() + " at " + e.at()
+                                + " names no server: " + e.server() + " (servers: " + new TreeSet<>(ids) + ")");
+                    }
+                }
+            }
         }
     }
 

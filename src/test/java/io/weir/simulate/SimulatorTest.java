@@ -93,5 +93,9 @@ class SimulatorTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "name: bad\nrate: 1\nservers: [{id: a}]\nspeeed: 3\n");
         assertThatThrownBy(() -> loader.load(bad.toString())).hasMessageContaining("speeed");
+        Path typo = dir.resolve("typo.yaml");
+        Files.writeString(typo, "name: typo\nrate: 1\nservers: [{id: s, count: 2}]\n"
+                + "events: [{at: 1s, action: die, server: s3}]\n");
+        assertThatThrownBy(() -> loader.load(typo.toString())).hasMessageContaining("names no server: s3");
     }
 }
