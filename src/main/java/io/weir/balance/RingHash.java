@@ -14,8 +14,9 @@ import java.util.List;
  * host and removing one moves only that host's keys; with a ring size shared out among hosts, every
  * host's point count changes with membership and keys shuffle between unchanged hosts. The default
  * {@value #DEFAULT_POINTS_PER_WEIGHT} points per unit of weight keeps a host's share within about
- * ±6% (one standard deviation) of its weight. Above {@value #MAX_POINTS} points in all the counts
- * are scaled down (that gives up the property above, to bound memory: 12 bytes a point).
+ * ±6% (one standard deviation) of its weight. Weights multiply points, so keep them small (1–10):
+ * a pool of weight-100 hosts would carry 25,600 points each. Above {@value #MAX_POINTS} points in all
+ * the counts are scaled down (that gives up the property above, to bound memory: 12 bytes a point).
  *
  * <p>The low 20 bits of each point's hash are replaced by its owner's position in id order, which
  * orders coinciding points the same way on every node and stores the ring as two flat arrays.
