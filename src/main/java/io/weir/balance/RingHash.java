@@ -134,7 +134,7 @@ public final class RingHash<H extends Host> implements LoadBalancer<H> {
         return HashWalk.walk(hosts, owners, at, ctx.avoid(), BoundedLoad.cap(hosts, balanceFactor));
     }
 
-    /** Ring points per host position in id order; for tests and docs. */
+    /** How many points the ring holds; for tests. */
     int points() {
         return points.length;
     }
