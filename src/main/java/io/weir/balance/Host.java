@@ -18,9 +18,16 @@ public interface Host {
     /** In-flight requests (L7) or open connections (L4) on this host. */
     int outstanding();
 
-    /** Latency figures fed by the proxy, read by latency-aware policies. */
+    /**
+     * Latency figures fed by the proxy, read by latency-aware policies. Create it with
+     * {@link LoadBalancers#latencyTracker} so it decays with the cluster's configured half-life.
+     */
     PeakEwma latency();
 
-    /** When the host last became available, on the balancer's clock (nanoseconds); drives slow start. */
+    /**
+     * When the host last became available, on the balancer's clock (nanoseconds); drives slow start.
+     * {@code Long.MIN_VALUE} means "long ago": such a host never ramps (e.g. hosts present when the
+     * cluster started).
+     */
     long availableSinceNanos();
 }

@@ -1,7 +1,6 @@
 package io.weir.balance;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Smooth weighted round robin (nginx's algorithm): for weights 5,1,1 the order is a a b a c a a, so a
@@ -10,75 +9,51 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RoundRobin<H extends Host> implements LoadBalancer<H> {
 
-    /** Above this many slots the weights are scaled down; the order stays smooth, shares stay within 0.1%. */
-    static final int MAX_TABLE = 1 << 16;
+    static final WeightedFactory WEIGHTED = new WeightedFactory() {
+        @Override
+        public <H extends Host> LoadBalancer<H> create(List<H> hosts, double[] weights) {
+            return new RoundRobin<>(hosts, weights, 0);
+        }
+    };
 
     private final List<H> hosts;
-    private final int[] order;
-    private final AtomicInteger cursor;
+    private final Rotation rotation;
 
-    private RoundRobin(List<H> hosts, int[] order, int start) {
-        this.hosts = hosts;
-        this.order = order;
-        this.cursor = new AtomicInteger(start);
+    /** @param start where in the rotation this snapshot begins (a seed: each Weir node differs) */
+    RoundRobin(List<H> hosts, double[] weights, long start) {
+        Weights.check(hosts, weights);
+        this.hosts = List.copyOf(hosts);
+        this.rotation = new Rotation(weights, start);
+    }
+
+    static WeightedFactory weighted(Seeds seeds) {
+        return new WeightedFactory() {
+            @Override
+            public <H extends Host> LoadBalancer<H> create(List<H> hosts, double[] weights) {
+                return new RoundRobin<>(hosts, weights, seeds.next());
+            }
+        };
     }
 
     public static LoadBalancerFactory factory() {
-        return RoundRobin::of;
+        return WEIGHTED.withConfiguredWeights();
     }
 
     public static <H extends Host> RoundRobin<H> of(List<H> hosts) {
         List<H> copy = List.copyOf(hosts);
-        return new RoundRobin<>(copy, smoothOrder(weightsOf(copy)), 0);
-    }
-
-    private static int[] weightsOf(List<? extends Host> hosts) {
-        int[] w = new int[hosts.size()];
-        long total = 0;
-        for (int i = 0; i < w.length; i++) {
-            w[i] = Math.max(1, hosts.get(i).weight());
-            total += w[i];
-        }
-        if (total > MAX_TABLE) {
-            double scale = (double) MAX_TABLE / total;
-            for (int i = 0; i < w.length; i++) {
-                w[i] = Math.max(1, (int) Math.round(w[i] * scale));
-            }
-        }
-        return w;
-    }
-
-    static int[] smoothOrder(int[] weights) {
-        int total = 0;
-        for (int w : weights) {
-            total += w;
-        }
-        int[] order = new int[total];
-        int[] current = new int[weights.length];
-        for (int slot = 0; slot < total; slot++) {
-            int best = -1;
-            for (int i = 0; i < weights.length; i++) {
-                current[i] += weights[i];
-                if (best < 0 || current[i] > current[best]) {
-                    best = i;
-                }
-            }
-            current[best] -= total;
-            order[slot] = best;
-        }
-        return order;
+        return new RoundRobin<>(copy, Weights.configured(copy), 0);
     }
 
     @Override
     public H pick(PickContext ctx) {
-        int n = order.length;
-        if (n == 0) {
+        int n = rotation.length();
+        if (hosts.isEmpty()) {
             return null;
         }
         H fallback = null;
         // Bounded scan: at most one lap of the table, so a pool with every host down costs O(table).
         for (int tries = 0; tries < n; tries++) {
-            H host = hosts.get(order[Math.floorMod(cursor.getAndIncrement(), n)]);
+            H host = hosts.get(rotation.next());
             if (!host.isAvailable()) {
                 continue;
             }
