@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
                     + " (round robin, weights 3,1,1)");
             out.println();
             out.println("Try:");
-            out.println("  for i in 1 2 3 4 5; do curl -s " + base + "/; done      # smooth weighted round robin: 1 2 1 3 1");
+            out.println("  for i in 1 2 3 4 5; do curl -s " + base + "/; done      # smooth weighted round robin, weights 3,1,1: 1 2 1 3 1 (from any point)");
             out.println("  curl -s -H 'x-canary: 1' " + base + "/           # header match -> canary cluster");
             out.println("  curl -s " + base + "/hello                      # direct response from Weir");
             out.println("  curl -si " + base + "/old/page                  # 301 redirect to /docs/page");

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code weir}: one subcommand per job. */
 @Command(name = "weir", mixinStandardHelpOptions = true, versionProvider = WeirVersion.class,
         description = "Weir load balancer: HTTP and TCP/UDP proxying with health-aware balancing.",
-        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, SimulateCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -16,12 +16,14 @@ public final class Cluster {
     private final ClusterConfig config;
     private final LoadBalancerFactory balancerFactory;
     private final List<Endpoint> endpoints;
+    private final HashOn hashOn;
     private volatile LoadBalancer<Endpoint> balancer;
 
     public Cluster(ClusterConfig config, List<Endpoint> endpoints, LoadBalancerFactory balancerFactory) {
         this.config = config;
         this.endpoints = List.copyOf(endpoints);
         this.balancerFactory = balancerFactory;
+        this.hashOn = HashOn.parse(config.hashOn()).orElse(null);
         this.balancer = balancerFactory.create(this.endpoints);
     }
 
@@ -35,6 +37,11 @@ public final class Cluster {
 
     public List<Endpoint> endpoints() {
         return endpoints;
+    }
+
+    /** What requests are hashed on for this cluster's policy; null when it does not hash. */
+    public HashOn hashOn() {
+        return hashOn;
     }
 
     /** An available endpoint, preferring one other than {@code ctx.avoid()}; {@code null} when none is. */

@@ -17,14 +17,16 @@ public final class Endpoint implements Host {
     private final int weight;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
-    private final PeakEwma latency = new PeakEwma();
+    private final PeakEwma latency;
     private volatile EndpointState state = EndpointState.HEALTHY;
-    private volatile long availableSinceNanos = System.nanoTime();
+    /** Endpoints present when the cluster starts are not ramped: they have been "available since long ago". */
+    private volatile long availableSinceNanos = Long.MIN_VALUE;
 
-    public Endpoint(String id, InetSocketAddress address, int weight) {
+    public Endpoint(String id, InetSocketAddress address, int weight, PeakEwma latency) {
         this.id = id;
         this.address = address;
         this.weight = weight;
+        this.latency = latency;
     }
 
     @Override

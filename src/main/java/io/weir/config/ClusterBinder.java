@@ -15,7 +15,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 final class ClusterBinder {
 
     static final List<String> KEYS = List.of("name", "balance", "hash_on", "endpoints", "connect_timeout",
-            "pool_max_idle", "pool_idle_timeout", "upstream_timeout", "slow_start");
+            "pool_max_idle", "pool_idle_timeout", "upstream_timeout", "slow_start", "ring_size", "maglev_table_size",
+            "hash_balance_factor", "slow_start_aggression", "slow_start_min_weight_percent", "latency_half_life");
     static final List<String> ENDPOINT_KEYS = List.of("address", "weight");
     private static final Set<BalancePolicy> HASHING = Set.of(BalancePolicy.RING_HASH, BalancePolicy.MAGLEV);
 
@@ -53,7 +54,52 @@ final class ClusterBinder {
         Duration upstreamTimeout = m.duration("upstream_timeout", ClusterConfig.DEFAULT_UPSTREAM_TIMEOUT);
         Optional<Duration> slowStart = m.duration("slow_start");
         return new ClusterConfig(name.orElse(null), balance, hashOn, endpoints, connectTimeout, poolMaxIdle,
-                poolIdleTimeout, upstreamTimeout, slowStart);
+                poolIdleTimeout, upstreamTimeout, slowStart, tuning(m, balance));
+    }
+
+    private ClusterConfig.BalanceTuning tuning(YamlMap m, BalancePolicy balance) {
+        Optional<Integer> ringSize = m.integer("ring_size", 1, 1 << 16);
+        Optional<Integer> tableSize = m.integer("maglev_table_size", 101, 1 << 24);
+        tableSize.filter(t -> !isPrime(t)).ifPresent(t -> m.problems().at(m.get("maglev_table_size").get(),
+                "maglev_table_size must be a prime number, got " + t + " (the default is 65537)"));
+        Optional<Double> factor = m.convert("hash_balance_factor", ClusterBinder::positiveNumber);
+        factor.filter(f -> f <= 1.0).ifPresent(f -> m.problems().at(m.get("hash_balance_factor").get(),
+                "hash_balance_factor must be greater than 1 (e.g. 1.25), got " + f));
+        if (factor.isPresent() && !HASHING.contains(balance)) {
+            m.problems().at(m.keyNode("hash_balance_factor").get(),
+                    "hash_balance_factor only applies to balance: ring_hash or maglev");
+        }
+        Optional<Double> aggression = m.convert("slow_start_aggression", ClusterBinder::positiveNumber);
+        Optional<Double> minPercent = m.convert("slow_start_min_weight_percent", ClusterBinder::positiveNumber);
+        minPercent.filter(p -> p > 100).ifPresent(p -> m.problems().at(m.get("slow_start_min_weight_percent").get(),
+                "slow_start_min_weight_percent must be at most 100, got " + p));
+        return new ClusterConfig.BalanceTuning(ringSize, tableSize, factor.orElse(0.0), aggression, minPercent,
+                m.duration("latency_half_life"));
+    }
+
+    private static Double positiveNumber(String text) {
+        double v;
+        try {
+            v = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a number like 1.25, got '" + text + "'");
+        }
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException("expected a number greater than 0, got '" + text + "'");
+        }
+        return v;
+    }
+
+    private static boolean isPrime(int n) {
+        if (n < 2) {
+            return false;
+        }
+        for (int d = 2; (long) d * d <= n; d++) {
+            if (n % d == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<ClusterConfig.EndpointConfig> endpoints(YamlMap m) {

@@ -13,10 +13,12 @@ import java.util.Optional;
  * @param poolMaxIdle       idle upstream connections kept per endpoint per event loop
  * @param poolIdleTimeout   an idle pooled upstream connection is closed after this
  * @param upstreamTimeout   how long an upstream may take to send response headers after the request (504)
+ * @param tuning            algorithm settings beyond the policy name (ring size, bounded load, slow-start shape, …)
  */
 public record ClusterConfig(String name, BalancePolicy balance, Optional<String> hashOn,
                             List<EndpointConfig> endpoints, Duration connectTimeout, int poolMaxIdle,
-                            Duration poolIdleTimeout, Duration upstreamTimeout, Optional<Duration> slowStart) {
+                            Duration poolIdleTimeout, Duration upstreamTimeout, Optional<Duration> slowStart,
+                            BalanceTuning tuning) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_POOL_MAX_IDLE = 64;
@@ -25,6 +27,23 @@ public record ClusterConfig(String name, BalancePolicy balance, Optional<String>
     public static final BalancePolicy DEFAULT_BALANCE = BalancePolicy.ROUND_ROBIN;
     /** What ring_hash and maglev hash when {@code hash_on} is not given. */
     public static final String DEFAULT_HASH_ON = "source_ip";
+
+    /**
+     * Optional algorithm settings; empty / zero = the balancer's default.
+     *
+     * @param ringSize                  ring_hash: points per unit of weight ({@code ring_size})
+     * @param maglevTableSize           maglev: prime lookup-table size ({@code maglev_table_size})
+     * @param hashBalanceFactor         ring_hash / maglev bounded load, e.g. 1.25; 0 = off ({@code hash_balance_factor})
+     * @param slowStartAggression       1 = linear ramp, higher = faster early ({@code slow_start_aggression})
+     * @param slowStartMinWeightPercent floor of a ramping endpoint's weight ({@code slow_start_min_weight_percent})
+     * @param latencyHalfLife           least_response_time: decay half-life of the latency average ({@code latency_half_life})
+     */
+    public record BalanceTuning(Optional<Integer> ringSize, Optional<Integer> maglevTableSize,
+                                double hashBalanceFactor, Optional<Double> slowStartAggression,
+                                Optional<Double> slowStartMinWeightPercent, Optional<Duration> latencyHalfLife) {
+        public static final BalanceTuning DEFAULT = new BalanceTuning(Optional.empty(), Optional.empty(), 0,
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
 
     /** {@code { address: 127.0.0.1:9001, weight: 3 }} — weight defaults to 1; 0 drains the endpoint. */
     public record EndpointConfig(HostPort address, int weight) {

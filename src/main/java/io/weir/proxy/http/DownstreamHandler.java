@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import io.weir.balance.PickContext;
 import io.weir.cluster.Cluster;
 import io.weir.config.RouteConfig;
 import io.weir.proxy.http.route.RequestView;
@@ -164,8 +165,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         if (peer == null) {
             peer = DownstreamPeer.of((InetSocketAddress) ctx.channel().remoteAddress(), listener.trustedProxies());
         }
+        // The key is read before the rewrite: a hash on path or headers sees what the client sent.
+        PickContext pick = HashKeys.pickContext(cluster.hashOn(), view, peer);
         RequestRewriter.rewrite(view, route.config(), listener, peer);
-        exchange = new Exchange(this, ctx, request, route, cluster, hasBody, keepAlive && !closing, clientVersion);
+        exchange = new Exchange(this, ctx, request, route, cluster, pick, hasBody, keepAlive && !closing,
+                clientVersion);
         exchange.start();
     }
 

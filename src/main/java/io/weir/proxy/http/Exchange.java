@@ -44,6 +44,7 @@ final class Exchange implements UpstreamListener {
     private final HttpRequest request;
     private final Route route;
     private final Cluster cluster;
+    private final PickContext pick;
     private final boolean hasBody;
     private final boolean head;
     private final boolean clientHttp10;
@@ -71,12 +72,13 @@ final class Exchange implements UpstreamListener {
     private long upstreamDeadline;
 
     Exchange(DownstreamHandler downstream, ChannelHandlerContext ctx, HttpRequest request, Route route,
-             Cluster cluster, boolean hasBody, boolean keepAlive, HttpVersion clientVersion) {
+             Cluster cluster, PickContext pick, boolean hasBody, boolean keepAlive, HttpVersion clientVersion) {
         this.downstream = downstream;
         this.ctx = ctx;
         this.request = request;
         this.route = route;
         this.cluster = cluster;
+        this.pick = pick;
         this.hasBody = hasBody;
         this.keepAlive = keepAlive;
         this.head = request.method() == HttpMethod.HEAD;
@@ -100,8 +102,7 @@ final class Exchange implements UpstreamListener {
     }
 
     private void pickAndConnect() {
-        PickContext pick = lastFailed == null ? PickContext.NONE : PickContext.NONE.avoiding(lastFailed);
-        Endpoint chosen = cluster.pick(pick);
+        Endpoint chosen = cluster.pick(lastFailed == null ? pick : pick.avoiding(lastFailed));
         if (chosen == null) {
             if (lastFailed == null) {
                 fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "no available endpoint in cluster " + cluster.name());

@@ -43,7 +43,8 @@ class ProxyBasicsTest {
         for (int i = 0; i < 7; i++) {
             order.append(weir.get("/x").body());
         }
-        assertThat(order.toString()).isEqualTo("aabacaa");
+        // The nginx sequence; each Weir starts at its own seeded point of the cycle.
+        assertThat("aabacaaaabacaa").contains(order.toString());
     }
 
     @Test
