@@ -213,6 +213,25 @@ class ForwardingHeadersTest {
     }
 
     @Test
+    void aRouteCanOverrideTheForwardingHeaders() throws Exception {
+        TestBackend backend = track(TestBackend.named("a"));
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    routes:
+                      - cluster: app
+                        request_headers: { set: { x-forwarded-proto: https } }
+                clusters:
+                  - name: app
+                    endpoints: [ %s ]
+                """.formatted(backend.address())));
+        HttpHeaders up = upstreamHeadersOf(backend, weir, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(up.getAll("x-forwarded-proto")).containsExactly("https");
+        assertThat(up.getAll("x-forwarded-for")).containsExactly("127.0.0.1");
+    }
+
+    @Test
     void absoluteFormForwardsTheTargetsAuthorityAsTheHost() throws Exception {
         TestBackend backend = track(TestBackend.named("a"));
         WeirHarness weir = weir(backend, "");

@@ -347,6 +347,7 @@ class RoutingTest {
             assertThat(r.status()).isEqualTo(410);
             assertThat(r.body()).isEmpty();
             assertThat(r.header("content-length")).isEqualTo("0");
+            assertThat(r.header("content-type")).isNull();
         }
         assertThat(forwarded()).isZero();
     }
@@ -420,6 +421,28 @@ class RoutingTest {
         assertThat(local.body()).isEqualTo("local");
         assertThat(local.header("x-set")).isEqualTo("new");
         assertThat(local.header("x-add")).isEqualTo("new");
+    }
+
+    @Test
+    void responseHeaderChangesApplyToWeirsOwnErrorsOnThatRoute() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    routes:
+                      - cluster: down
+                        response_headers: { set: { x-route: down } }
+                clusters:
+                  - name: down
+                    endpoints: [ 127.0.0.1:%d ]
+                """.formatted(closedPort)));
+        RawHttp.Response r = get(weir, "/", "x");
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(r.header("x-route")).isEqualTo("down");
     }
 
     @Test
