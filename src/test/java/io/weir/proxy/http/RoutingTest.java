@@ -188,6 +188,11 @@ class RoutingTest {
         assertThat(who(get(weir, "/?id=12a", "x"))).isEqualTo("404");
         // A parameter name in the path does not count.
         assertThat(who(get(weir, "/v=2", "x"))).isEqualTo("404");
+        // Only '&' separates parameters, as upstream servers read them: here v is "1;v=2".
+        assertThat(who(get(weir, "/?v=1;v=2", "x"))).isEqualTo("404");
+        // A bad percent escape is read as written, not an error.
+        assertThat(who(get(weir, "/?id=%zz", "x"))).isEqualTo("404");
+        assertThat(who(get(weir, "/?id=%31%32", "x"))).isEqualTo("b");
     }
 
     @Test
