@@ -376,6 +376,21 @@ class RoutingTest {
     }
 
     @Test
+    void aRejectionAfterAHeadRequestKeepsItsBody() throws Exception {
+        WeirHarness weir = weir("""
+                - respond: { status: 200, body: hello }
+                """);
+        try (RawHttp client = new RawHttp(weir.port())) {
+            client.write("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(client.readResponse(true).status()).isEqualTo(200);
+            client.write("GET / HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n");
+            RawHttp.Response r = client.readResponse();
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.body()).isEqualTo("400 Bad Request\n");
+        }
+    }
+
+    @Test
     void requestHeaderSetAddRemove() throws Exception {
         WeirHarness weir = weir("""
                 - cluster: a
