@@ -257,17 +257,23 @@ class ForwardingHeadersTest {
     void ipv6ClientsAreWrittenInTheirShortFormAndQuotedInForwarded() throws Exception {
         assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback here");
         TestBackend backend = track(TestBackend.named("a"));
-        WeirHarness weir = weir(backend, "[::1]:0", "");
-        String raw = "GET / HTTP/1.1\r\nHost: v6.example.com\r\n\r\n";
+        String raw = "GET / HTTP/1.1\r\nHost: v6.example.com\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n";
+        sendOverIpv6(weir(backend, "[::1]:0", ""), raw);
+        HttpHeaders up = backend.last().headers();
+        assertThat(up.getAll("x-forwarded-for")).containsExactly("::1");
+        assertThat(up.getAll("forwarded")).containsExactly("for=\"[::1]\";host=\"v6.example.com\";proto=http");
+
+        sendOverIpv6(weir(backend, "[::1]:0", "trusted_proxies: [ \"::1/128\" ]"), raw);
+        assertThat(backend.last().headers().getAll("x-forwarded-for")).containsExactly("6.6.6.6, ::1");
+    }
+
+    private static void sendOverIpv6(WeirHarness weir, String raw) throws Exception {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getByName("::1"), weir.port()), 5000);
             s.setSoTimeout(20_000);
             s.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
             assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
         }
-        HttpHeaders up = backend.last().headers();
-        assertThat(up.getAll("x-forwarded-for")).containsExactly("::1");
-        assertThat(up.getAll("forwarded")).containsExactly("for=\"[::1]\";host=\"v6.example.com\";proto=http");
     }
 
     private static boolean ipv6LoopbackWorks() {
