@@ -174,6 +174,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void reject(HttpRequest request, HttpRejection rejection) {
+        encoder.answeringHead(request != null && request.method() == HttpMethod.HEAD);
         log.info("downstream {}: {} {}: {}", ctx.channel().remoteAddress(),
                 request == null ? "request" : request.method() + " " + request.uri(), rejection.status().code(),
                 rejection.reason());

@@ -213,6 +213,25 @@ class ForwardingHeadersTest {
     }
 
     @Test
+    void aRouteCanOverrideTheForwardingHeaders() throws Exception {
+        TestBackend backend = track(TestBackend.named("a"));
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    routes:
+                      - cluster: app
+                        request_headers: { set: { x-forwarded-proto: https } }
+                clusters:
+                  - name: app
+                    endpoints: [ %s ]
+                """.formatted(backend.address())));
+        HttpHeaders up = upstreamHeadersOf(backend, weir, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(up.getAll("x-forwarded-proto")).containsExactly("https");
+        assertThat(up.getAll("x-forwarded-for")).containsExactly("127.0.0.1");
+    }
+
+    @Test
     void absoluteFormForwardsTheTargetsAuthorityAsTheHost() throws Exception {
         TestBackend backend = track(TestBackend.named("a"));
         WeirHarness weir = weir(backend, "");
@@ -238,17 +257,23 @@ class ForwardingHeadersTest {
     void ipv6ClientsAreWrittenInTheirShortFormAndQuotedInForwarded() throws Exception {
         assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback here");
         TestBackend backend = track(TestBackend.named("a"));
-        WeirHarness weir = weir(backend, "[::1]:0", "");
-        String raw = "GET / HTTP/1.1\r\nHost: v6.example.com\r\n\r\n";
+        String raw = "GET / HTTP/1.1\r\nHost: v6.example.com\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n";
+        sendOverIpv6(weir(backend, "[::1]:0", ""), raw);
+        HttpHeaders up = backend.last().headers();
+        assertThat(up.getAll("x-forwarded-for")).containsExactly("::1");
+        assertThat(up.getAll("forwarded")).containsExactly("for=\"[::1]\";host=\"v6.example.com\";proto=http");
+
+        sendOverIpv6(weir(backend, "[::1]:0", "trusted_proxies: [ \"::1/128\" ]"), raw);
+        assertThat(backend.last().headers().getAll("x-forwarded-for")).containsExactly("6.6.6.6, ::1");
+    }
+
+    private static void sendOverIpv6(WeirHarness weir, String raw) throws Exception {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getByName("::1"), weir.port()), 5000);
             s.setSoTimeout(20_000);
             s.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
             assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
         }
-        HttpHeaders up = backend.last().headers();
-        assertThat(up.getAll("x-forwarded-for")).containsExactly("::1");
-        assertThat(up.getAll("forwarded")).containsExactly("for=\"[::1]\";host=\"v6.example.com\";proto=http");
     }
 
     private static boolean ipv6LoopbackWorks() {

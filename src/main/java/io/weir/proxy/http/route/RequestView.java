@@ -3,7 +3,6 @@ package io.weir.proxy.http.route;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 
@@ -94,7 +93,7 @@ public final class RequestView {
 
     public List<String> queryParam(String name) {
         if (queryParams == null) {
-            queryParams = new QueryStringDecoder(query, false).parameters();
+            queryParams = QueryParams.parse(query);
         }
         return queryParams.getOrDefault(name, List.of());
     }

@@ -112,6 +112,45 @@ class RequestViewTest {
     }
 
     @Test
+    void onlyAmpersandSeparatesQueryParameters() {
+        // As the WHATWG URL standard and most servers read it; were ';' a separator too, ?a=1;admin=1 would
+        // route on an "admin" parameter the upstream never sees.
+        RequestView v = view("/s?a=1;admin=1&b=2", "Host", "x");
+        assertThat(v.queryParam("a")).containsExactly("1;admin=1");
+        assertThat(v.queryParam("admin")).isEmpty();
+        assertThat(v.queryParam("b")).containsExactly("2");
+    }
+
+    @Test
+    void everyQueryParameterCountsHoweverManyComeBefore() {
+        StringBuilder uri = new StringBuilder("/s?");
+        for (int i = 0; i < 2000; i++) {
+            uri.append("p").append(i).append("=&");
+        }
+        uri.append("debug=1");
+        assertThat(view(uri.toString(), "Host", "x").queryParam("debug")).containsExactly("1");
+    }
+
+    @Test
+    void badPercentEncodingInTheQueryIsReadAsWritten() {
+        RequestView v = view("/s?v=%zz&w=100%&x=%4&ok=%41%c3%A9+b&%6e=named", "Host", "x");
+        assertThat(v.queryParam("ok")).containsExactly("A\u00e9 b");
+        assertThat(v.queryParam("v")).containsExactly("%zz");
+        assertThat(v.queryParam("w")).containsExactly("100%");
+        assertThat(v.queryParam("x")).containsExactly("%4");
+        assertThat(v.queryParam("n")).containsExactly("named");
+    }
+
+    @Test
+    void emptyPiecesOfAQueryAreSkipped() {
+        RequestView v = view("/s?&&a=1&&=orphan&b=x=y&", "Host", "x");
+        assertThat(v.queryParam("a")).containsExactly("1");
+        assertThat(v.queryParam("b")).containsExactly("x=y");
+        assertThat(v.queryParam("")).isEmpty();
+        assertThat(v.queryParam("orphan")).isEmpty();
+    }
+
+    @Test
     void cookiesFromEveryCookieHeader() {
         RequestView v = view("/", "Host", "x", "Cookie", "a=1; b=two", "Cookie", "c=\"q\"");
         assertThat(v.cookie("a")).isEqualTo("1");
