@@ -13,6 +13,11 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Leak tracking samples buffers with stack traces: worth it in tests (paranoid there), not on every
+        // production request. -Dio.netty.leakDetection.level=simple turns it back on.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -199,7 +199,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        ctx.write(response);
+        ctx.write(response, ctx.voidPromise());
         exchangeDone(!close);
     }
 

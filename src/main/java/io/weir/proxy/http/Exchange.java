@@ -131,12 +131,13 @@ final class Exchange implements UpstreamListener {
         if (!request.headers().contains(HttpHeaderNames.HOST)) {
             request.headers().set(HttpHeaderNames.HOST, endpoint.id());
         }
-        up.write(request);
+        // Void promises: nothing waits on these writes, and a failure reaches exceptionCaught anyway.
+        up.write(request, up.voidPromise());
         if (hasBody) {
             up.flush();
             downstream.readBody();
         } else {
-            up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
             requestSent();
         }
         up.read();
@@ -193,7 +194,7 @@ final class Exchange implements UpstreamListener {
             informational = true;
             if (!clientHttp10) {
                 ProxyHeaders.stripHopByHop(response.headers());
-                ctx.write(response);
+                ctx.write(response, ctx.voidPromise());
             }
             return;
         }
@@ -217,7 +218,7 @@ final class Exchange implements UpstreamListener {
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         downstream.encoder().answeringHead(head);
-        ctx.write(response);
+        ctx.write(response, ctx.voidPromise());
     }
 
     /** A body delimited by the upstream closing is re-framed: chunked for HTTP/1.1, close for HTTP/1.0. */
@@ -247,11 +248,11 @@ final class Exchange implements UpstreamListener {
             if (clientHttp10) {
                 content.release();
             } else {
-                ctx.write(content);
+                ctx.write(content, ctx.voidPromise());
             }
             return;
         }
-        ctx.write(content);
+        ctx.write(content, ctx.voidPromise());
         if (content instanceof LastHttpContent) {
             complete();
         }
@@ -309,7 +310,7 @@ final class Exchange implements UpstreamListener {
         }
         Channel up = upstream.channel();
         boolean last = content instanceof LastHttpContent;
-        up.writeAndFlush(content);
+        up.writeAndFlush(content, up.voidPromise());
         if (last) {
             requestSent();
         } else if (up.isWritable()) {
