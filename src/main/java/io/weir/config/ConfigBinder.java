@@ -10,7 +10,8 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Binds the top of the file: {@code admin}, {@code listeners}, {@code clusters}. */
 final class ConfigBinder {
 
-    static final List<String> KEYS = List.of("admin", "listeners", "clusters");
+    static final List<String> KEYS = List.of("admin", "listeners", "clusters", "access_log");
+    static final List<String> ACCESS_LOG_KEYS = List.of("path", "format", "queue_size");
     static final List<String> ADMIN_KEYS = List.of("listen", "token_env");
 
     private final YamlReader reader;
@@ -53,7 +54,15 @@ final class ConfigBinder {
         for (int i = 0; i < nodes.size(); i++) {
             listenerBinder.bind(nodes.get(i), i).ifPresent(listeners::add);
         }
-        return new WeirConfig(file, admin, List.copyOf(listeners), List.copyOf(clusters));
+        Optional<AccessLogConfig> accessLog = m.get("access_log").flatMap(this::accessLog);
+        return new WeirConfig(file, admin, List.copyOf(listeners), List.copyOf(clusters), accessLog);
+    }
+
+    private Optional<AccessLogConfig> accessLog(Node node) {
+        return reader.map(node, "access_log", ACCESS_LOG_KEYS).map(m -> new AccessLogConfig(
+                m.nonEmptyString("path").orElse(AccessLogConfig.STDOUT),
+                m.convert("format", AccessLogConfig::checkFormat).orElse(AccessLogConfig.JSON),
+                m.integer("queue_size", 16, 1 << 22).orElse(AccessLogConfig.DEFAULT_QUEUE_SIZE)));
     }
 
     private Optional<AdminConfig> admin(Node node) {

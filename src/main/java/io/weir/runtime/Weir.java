@@ -1,6 +1,10 @@
 package io.weir.runtime;
 
 import io.netty.channel.EventLoopGroup;
+import io.weir.accesslog.AccessLog;
+import io.weir.admin.AdminServer;
+import io.weir.metrics.ProxyMetrics;
+import io.weir.proxy.http.RequestObserver;
 import io.weir.cluster.ClusterManager;
 import io.weir.config.ListenerConfig;
 import io.weir.config.Protocol;
@@ -11,6 +15,11 @@ import io.weir.proxy.http.route.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.Gauge;
+import io.weir.config.AdminConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +42,10 @@ public final class Weir implements AutoCloseable {
     private final ClusterManager clusters;
     private final List<HttpListener> httpListeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
+    private final ProxyMetrics metrics = new ProxyMetrics();
+    private AccessLog accessLog;
+    private AdminServer admin;
+    private volatile boolean ready;
 
     private Weir(WeirConfig config, int eventLoops) {
         this.config = config;
@@ -50,14 +63,59 @@ public final class Weir implements AutoCloseable {
     public static Weir start(WeirConfig config, int eventLoops) throws InterruptedException {
         Weir weir = new Weir(config, eventLoops);
         try {
+            weir.startObservers();
             weir.bindAll();
+            weir.startAdmin();
         } catch (RuntimeException | InterruptedException e) {
             weir.close();
             throw e;
+        } catch (IOException e) {
+            weir.close();
+            throw new UncheckedIOException(e);
         }
+        weir.ready = true;
         log.info("weir started: {} transport, {} event loops, listeners {}", weir.transport.name(), eventLoops,
                 weir.boundAddresses);
         return weir;
+    }
+
+    private void startObservers() throws IOException {
+        metrics.watch(clusters);
+        if (config.accessLog().isPresent()) {
+            accessLog = new AccessLog(config.accessLog().get());
+            AccessLogSignals.reopenOnUsr1(accessLog);
+            Gauge.builder("weir.access.log.dropped", accessLog, AccessLog::dropped)
+                    .description("access log lines dropped because the writer was behind").register(metrics.registry());
+        }
+    }
+
+    private RequestObserver observer() {
+        if (accessLog == null) {
+            return metrics;
+        }
+        AccessLog log = accessLog;
+        return outcome -> {
+            metrics.requestEnded(outcome);
+            log.requestEnded(outcome);
+        };
+    }
+
+    private void startAdmin() throws InterruptedException {
+        if (config.admin().isPresent()) {
+            AdminConfig a = config.admin().get();
+            String token = a.tokenEnv().map(System::getenv).orElse(null);
+            admin = AdminServer.start(a, this, metrics, token, workers, transport);
+        }
+    }
+
+    /** Listeners bound and the first start done: what {@code /ready} reports. */
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Where the admin listener is bound; null when there is none. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
     }
 
     private void bindAll() throws InterruptedException {
@@ -66,8 +124,10 @@ public final class Weir implements AutoCloseable {
                 throw new IllegalStateException("listener " + listener.name() + ": protocol "
                         + listener.protocol().name().toLowerCase() + " is not supported yet");
             }
-            HttpListener http = new HttpListener(new HttpListenerContext(listener, transport,
-                    Router.compile(listener.routes(), clusters)));
+            HttpListenerContext context = new HttpListenerContext(listener, transport,
+                    Router.compile(listener.routes(), clusters));
+            context.setObserver(observer());
+            HttpListener http = new HttpListener(context);
             boundAddresses.put(listener.name(), http.bind(boss, workers));
             httpListeners.add(http);
         }
@@ -92,8 +152,15 @@ public final class Weir implements AutoCloseable {
 
     @Override
     public void close() {
+        ready = false;
+        if (admin != null) {
+            admin.close();
+        }
         httpListeners.forEach(HttpListener::unbind);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (accessLog != null) {
+            accessLog.close();
+        }
     }
 }

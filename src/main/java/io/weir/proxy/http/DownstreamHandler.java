@@ -42,6 +42,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Deadline deadline;
     private DownstreamPeer peer;
+    // The request as the client sent it, for the outcome report (the head is rewritten when forwarded).
+    private long requestStartNanos;
+    private long requestStartMillis;
+    private String requestMethod;
+    private String requestHost;
+    private String requestUri;
     private Exchange exchange;
     private boolean closing;
     /** A read was asked for and no message has answered it yet. */
@@ -120,6 +126,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(HttpRequest request) {
         timeouts.headReceived();
+        requestStartNanos = System.nanoTime();
+        requestStartMillis = System.currentTimeMillis();
+        requestMethod = request.method().name();
+        requestHost = request.headers().get(HttpHeaderNames.HOST);
+        requestUri = request.uri();
         encoder.answeringHead(request.method() == HttpMethod.HEAD);
         HttpRejection rejection = RequestValidator.check(request);
         if (rejection != null) {
@@ -132,14 +143,16 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         Route route = listener.router().route(view);
         if (route == null) {
             log.debug("no route for {} {} host {}", request.method(), request.uri(), view.host());
-            replyLocal(HttpResponseStatus.NOT_FOUND, null, !keepAlive || hasBody);
+            answer(LocalReplies.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, !keepAlive || hasBody), null,
+                    !keepAlive || hasBody, "no route");
             return;
         }
         RouteConfig config = route.config();
         if (HttpUtil.getContentLength(request, 0L) > config.maxBody()) {
             log.info("{} {}: Content-Length over max_body {} (route {}), 413", request.method(), request.uri(),
                     config.maxBody(), route.name());
-            replyLocal(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, route, true);
+            answer(LocalReplies.error(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, true), route, true,
+                    "request body over max_body");
             return;
         }
         RouteAction action = route.action();
@@ -151,20 +164,18 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             FullHttpResponse response = LocalReplies.text(ctx.alloc(),
                     HttpResponseStatus.valueOf(config.redirect().get().status()), "", "", !keepAlive || hasBody);
             response.headers().set(HttpHeaderNames.LOCATION, Redirects.location(view, config, listener.scheme()));
-            send(response, route, !keepAlive || hasBody);
+            answer(response, route, !keepAlive || hasBody, "ok");
         } else if (action instanceof RouteAction.Respond respond) {
             boolean close = !keepAlive || hasBody;
-            send(LocalReplies.text(ctx.alloc(), HttpResponseStatus.valueOf(respond.config().status()),
-                    respond.config().body(), respond.config().contentType(), close), route, close);
+            answer(LocalReplies.text(ctx.alloc(), HttpResponseStatus.valueOf(respond.config().status()),
+                    respond.config().body(), respond.config().contentType(), close), route, close, "ok");
         }
     }
 
     private void forward(RequestView view, Route route, Cluster cluster, boolean hasBody, boolean keepAlive) {
         HttpRequest request = view.request();
         HttpVersion clientVersion = request.protocolVersion();
-        if (peer == null) {
-            peer = DownstreamPeer.of((InetSocketAddress) ctx.channel().remoteAddress(), listener.trustedProxies());
-        }
+        DownstreamPeer peer = peer();
         // The key is read before the rewrite: a hash on path or headers sees what the client sent.
         PickContext pick = HashKeys.pickContext(cluster.hashOn(), view, peer);
         RequestRewriter.rewrite(view, route.config(), listener, peer);
@@ -178,7 +189,38 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         log.info("downstream {}: {} {}: {}", ctx.channel().remoteAddress(),
                 request == null ? "request" : request.method() + " " + request.uri(), rejection.status().code(),
                 rejection.reason());
-        replyLocal(rejection.status(), null, true);
+        if (request == null) {
+            requestStartNanos = System.nanoTime();
+            requestStartMillis = System.currentTimeMillis();
+            requestMethod = null;
+            requestHost = null;
+            requestUri = null;
+        }
+        answer(LocalReplies.error(ctx.alloc(), rejection.status(), true), null, true, rejection.reason());
+    }
+
+    /** Answers a request that no upstream sees, and reports it. */
+    private void answer(FullHttpResponse response, Route route, boolean close, String termination) {
+        int status = response.status().code();
+        long bytes = response.content().readableBytes();
+        send(response, route, close);
+        report(status, 0, bytes, System.nanoTime() - requestStartNanos, -1, -1,
+                route == null ? null : route.name(), null, null, 0, termination);
+    }
+
+    /** Reports how the current request ended to the listener's observers (access log, metrics). */
+    void report(int status, long bytesIn, long bytesOut, long totalNanos, long connectNanos, long responseNanos,
+                String route, String cluster, String endpoint, int attempts, String termination) {
+        listener.observer().requestEnded(new RequestOutcome(requestStartMillis, peer().ip(), requestMethod,
+                requestHost, requestUri, status, bytesIn, bytesOut, totalNanos, connectNanos, responseNanos,
+                listener.config().name(), route, cluster, endpoint, attempts, termination));
+    }
+
+    private DownstreamPeer peer() {
+        if (peer == null) {
+            peer = DownstreamPeer.of((InetSocketAddress) ctx.channel().remoteAddress(), listener.trustedProxies());
+        }
+        return peer;
     }
 
     // ---- called by the exchange -----------------------------------------------------------------------

@@ -67,6 +67,11 @@ final class Exchange implements UpstreamListener {
     private boolean upstreamReusable;
     private boolean done;
     private long bodyBytes;
+    private long bytesOut;
+    private int status;
+    private long connectedAt = -1;
+    private long responseHeadAt = -1;
+    private String termination = "ok";
     /** Absolute deadlines (System.nanoTime), 0 when not running; checked through the connection's {@link Deadline}. */
     private long routeDeadline;
     private long upstreamDeadline;
@@ -127,6 +132,7 @@ final class Exchange implements UpstreamListener {
             return;
         }
         upstream = connection;
+        connectedAt = System.nanoTime();
         Channel up = connection.channel();
         if (!request.headers().contains(HttpHeaderNames.HOST)) {
             request.headers().set(HttpHeaderNames.HOST, endpoint.id());
@@ -201,6 +207,8 @@ final class Exchange implements UpstreamListener {
         upstreamDeadline = 0;
         armDeadline();
         responseStarted = true;
+        status = code;
+        responseHeadAt = System.nanoTime();
         upstreamReusable = HttpUtil.isKeepAlive(response);
         HttpHeaders headers = response.headers();
         ProxyHeaders.stripHopByHop(headers);
@@ -252,6 +260,7 @@ final class Exchange implements UpstreamListener {
             }
             return;
         }
+        bytesOut += content.content().readableBytes();
         ctx.write(content, ctx.voidPromise());
         if (content instanceof LastHttpContent) {
             complete();
@@ -331,6 +340,7 @@ final class Exchange implements UpstreamListener {
             return;
         }
         log.debug("downstream closed during exchange (route {}, endpoint {})", route.name(), endpoint);
+        termination = "downstream closed";
         finish();
         if (upstream != null) {
             upstream.discard();
@@ -388,6 +398,8 @@ final class Exchange implements UpstreamListener {
     private void fail(HttpResponseStatus status, String why) {
         log.warn("{} {} -> {} (route {}, cluster {}): {}", request.method(), request.uri(), status.code(),
                 route.name(), cluster.name(), why);
+        this.status = status.code();
+        termination = why;
         finish();
         if (upstream != null) {
             upstream.discard();
@@ -399,6 +411,7 @@ final class Exchange implements UpstreamListener {
     private void abortDownstream(String why) {
         log.warn("{} {} aborted after the response started (route {}, endpoint {}): {}", request.method(),
                 request.uri(), route.name(), endpoint, why);
+        termination = why;
         finish();
         if (upstream != null) {
             upstream.discard();
@@ -409,7 +422,11 @@ final class Exchange implements UpstreamListener {
     private void finish() {
         done = true;
         downstream.deadline().disarm();
-        endEndpoint(System.nanoTime() - startNanos);
+        long now = System.nanoTime();
+        endEndpoint(now - startNanos);
+        downstream.report(status, bodyBytes, bytesOut, now - startNanos,
+                connectedAt < 0 ? -1 : connectedAt - startNanos, responseHeadAt < 0 ? -1 : responseHeadAt - startNanos,
+                route.name(), cluster.name(), endpoint == null ? null : endpoint.id(), tries, termination);
     }
 
     private void endEndpoint(long latencyNanos) {

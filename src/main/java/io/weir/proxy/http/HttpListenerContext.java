@@ -14,6 +14,7 @@ public final class HttpListenerContext {
     private final Transport transport;
     private final TrustedProxies trustedProxies;
     private volatile Router router;
+    private volatile RequestObserver observer = RequestObserver.NONE;
 
     public HttpListenerContext(ListenerConfig config, Transport transport, Router router) {
         this.config = config;
@@ -36,6 +37,15 @@ public final class HttpListenerContext {
 
     Router router() {
         return router;
+    }
+
+    RequestObserver observer() {
+        return observer;
+    }
+
+    /** Where request outcomes go (metrics, access log); set before the listener binds or on reload. */
+    public void setObserver(RequestObserver observer) {
+        this.observer = observer;
     }
 
     public void setRouter(Router router) {

@@ -1,0 +1,129 @@
+package io.weir.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.weir.cli.WeirVersion;
+import io.weir.cluster.Cluster;
+import io.weir.cluster.Endpoint;
+import io.weir.config.ListenerConfig;
+import io.weir.config.RouteConfig;
+import io.weir.metrics.ProxyMetrics;
+import io.weir.runtime.Weir;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The admin API's answers, independent of the socket that carries them: JSON in and out, errors as
+ * JSON with a message. Authorisation happens before a request gets here.
+ */
+final class AdminApi {
+
+    private static final String JSON = "application/json";
+    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Weir weir;
+    private final ProxyMetrics metrics;
+    private final Instant started = Instant.now();
+    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    AdminApi(Weir weir, ProxyMetrics metrics) {
+        this.weir = weir;
+        this.metrics = metrics;
+    }
+
+    AdminResponse handle(String method, String path) {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return error(405, "method " + method + " is not allowed on " + path);
+        }
+        return switch (path) {
+            case "/healthz" -> json(200, Map.of("status", "alive"));
+            case "/ready" -> weir.isReady() ? json(200, Map.of("status", "ready"))
+                    : json(503, Map.of("status", "starting"));
+            case "/metrics" -> AdminResponse.text(200, PROMETHEUS, metrics.scrape());
+            case "/api/info" -> json(200, info());
+            case "/api/listeners" -> json(200, listeners());
+            case "/api/clusters" -> json(200, clusters());
+            default -> error(404, "no admin resource " + path
+                    + "; see /api/info, /api/listeners, /api/clusters, /metrics, /healthz, /ready");
+        };
+    }
+
+    private Map<String, Object> info() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", WeirVersion.version());
+        m.put("started", started.toString());
+        m.put("uptime_seconds", Duration.between(started, Instant.now()).toSeconds());
+        m.put("config_file", String.valueOf(weir.config().source()));
+        m.put("transport", weir.transportName());
+        return m;
+    }
+
+    private List<Map<String, Object>> listeners() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ListenerConfig l : weir.config().listeners()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", l.name());
+            m.put("protocol", l.protocol().name().toLowerCase());
+            m.put("listen", String.valueOf(Optional.ofNullable(weir.address(l.name())).orElse(null)));
+            m.put("routes", l.routes().stream().map(AdminApi::route).toList());
+            l.cluster().ifPresent(c -> m.put("cluster", c));
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> route(RouteConfig r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.name());
+        r.cluster().ifPresent(c -> m.put("cluster", c));
+        if (!r.split().isEmpty()) {
+            m.put("split", r.split().stream().map(w -> Map.of("cluster", w.cluster(), "weight", w.weight())).toList());
+        }
+        r.redirect().ifPresent(x -> m.put("redirect", x.status()));
+        r.respond().ifPresent(x -> m.put("respond", x.status()));
+        return m;
+    }
+
+    private List<Map<String, Object>> clusters() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Cluster c : weir.clusters().all()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("balance", c.config().balance().name().toLowerCase());
+            c.config().hashOn().ifPresent(h -> m.put("hash_on", h));
+            List<Map<String, Object>> endpoints = new ArrayList<>();
+            for (Endpoint e : c.endpoints()) {
+                Map<String, Object> em = new LinkedHashMap<>();
+                em.put("address", e.id());
+                em.put("state", e.state().name().toLowerCase());
+                em.put("weight", e.weight());
+                em.put("outstanding_requests", e.outstanding());
+                em.put("connections", e.connections());
+                em.put("latency_ewma_ms", e.latency().estimateNanos() / 1e6);
+                endpoints.add(em);
+            }
+            m.put("endpoints", endpoints);
+            out.add(m);
+        }
+        return out;
+    }
+
+    AdminResponse error(int status, String message) {
+        return json(status, Map.of("error", message));
+    }
+
+    private AdminResponse json(int status, Object body) {
+        try {
+            return new AdminResponse(status, JSON, mapper.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            return AdminResponse.text(500, JSON, "{\"error\":\"cannot encode\"}");
+        }
+    }
+}

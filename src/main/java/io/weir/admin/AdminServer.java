@@ -1,0 +1,138 @@
+package io.weir.admin;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.weir.config.AdminConfig;
+import io.weir.runtime.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The admin listener: a small HTTP/1.1 server for the admin API, /metrics, /healthz and /ready. A bearer
+ * token (from the environment variable {@code token_env} names, never from the YAML) is required for
+ * every change, and for reads too when the listener is bound beyond loopback.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+
+    private final Channel channel;
+
+    private AdminServer(Channel channel) {
+        this.channel = channel;
+    }
+
+    static AdminServer start(AdminConfig config, AdminApi api, String token, EventLoopGroup group,
+                                    Transport transport) throws InterruptedException {
+        boolean loopback = isLoopback(config.listen().host());
+        if (!loopback && token == null) {
+            log.warn("admin listener {} is reachable beyond loopback and has no token (set admin.token_env): "
+                    + "every admin request will be refused", config.listen());
+        }
+        Channel ch = new ServerBootstrap().group(group).channel(transport.serverChannel())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                                new Handler(api, token, loopback));
+                    }
+                }).bind(new InetSocketAddress(config.listen().host(), config.listen().port())).sync().channel();
+        log.info("admin listening on {}", ch.localAddress());
+        return new AdminServer(ch);
+    }
+
+    /** Starts the admin listener of a running Weir. */
+    public static AdminServer start(AdminConfig config, io.weir.runtime.Weir weir,
+                                    io.weir.metrics.ProxyMetrics metrics, String token, EventLoopGroup group,
+                                    Transport transport) throws InterruptedException {
+        return start(config, new AdminApi(weir, metrics), token, group, transport);
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final AdminApi api;
+        private final byte[] token;
+        private final boolean loopback;
+
+        Handler(AdminApi api, String token, boolean loopback) {
+            this.api = api;
+            this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+            this.loopback = loopback;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            String method = request.method().name();
+            String path = new QueryStringDecoder(request.uri()).path();
+            boolean isRead = method.equals("GET") || method.equals("HEAD");
+            boolean needsToken = !isRead || !loopback;
+            AdminResponse answer;
+            if (needsToken && !authorised(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                log.warn("admin: {} {} from {} refused: missing or wrong token", method, path,
+                        ctx.channel().remoteAddress());
+                answer = api.error(401, "a valid bearer token is required (Authorization: Bearer <token>)");
+            } else {
+                answer = api.handle(method, path);
+            }
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(answer.status()),
+                    method.equals("HEAD") ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(answer.body()));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+            if (answer.status() == 401) {
+                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            }
+            if (HttpUtil.isKeepAlive(request)) {
+                ctx.writeAndFlush(response);
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        private boolean authorised(String header) {
+            if (token == null || header == null || !header.startsWith("Bearer ")) {
+                return false;
+            }
+            // Constant-time comparison: the token must not leak through response timing.
+            return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

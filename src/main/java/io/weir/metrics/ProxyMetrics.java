@@ -1,0 +1,142 @@
+package io.weir.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.weir.cluster.Cluster;
+import io.weir.cluster.ClusterManager;
+import io.weir.cluster.Endpoint;
+import io.weir.cluster.EndpointState;
+import io.weir.proxy.http.RequestObserver;
+import io.weir.proxy.http.RequestOutcome;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Prometheus metrics of the proxy. The hot path finds its meters through maps keyed by the strings the
+ * outcome already carries (route, endpoint), so recording allocates nothing once a combination was seen;
+ * meters are registered the first time a combination occurs.
+ */
+public final class ProxyMetrics implements RequestObserver {
+
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+    private static final String[] CODE_CLASSES = {"1xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
+    private static final String NONE = "-";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** listener → route → meters for that route. */
+    private final ConcurrentMap<String, ConcurrentMap<String, RouteMeters>> byRoute = new ConcurrentHashMap<>();
+
+    public ProxyMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    /** Gauges of every endpoint's live figures and state. */
+    public void watch(ClusterManager clusters) {
+        for (Cluster cluster : clusters.all()) {
+            for (Endpoint e : cluster.endpoints()) {
+                Gauge.builder("weir.endpoint.outstanding.requests", e, Endpoint::outstanding)
+                        .description("requests in flight on the endpoint")
+                        .tags("cluster", cluster.name(), "endpoint", e.id()).register(registry);
+                Gauge.builder("weir.endpoint.connections", e, Endpoint::connections)
+                        .description("open upstream connections to the endpoint")
+                        .tags("cluster", cluster.name(), "endpoint", e.id()).register(registry);
+                Gauge.builder("weir.endpoint.healthy", e, x -> x.state() == EndpointState.HEALTHY ? 1 : 0)
+                        .description("1 when the endpoint takes traffic")
+                        .tags("cluster", cluster.name(), "endpoint", e.id()).register(registry);
+            }
+        }
+    }
+
+    @Override
+    public void requestEnded(RequestOutcome o) {
+        RouteMeters meters = byRoute.computeIfAbsent(o.listener(), l -> new ConcurrentHashMap<>())
+                .computeIfAbsent(o.route() == null ? NONE : o.route(), r -> new RouteMeters(o.listener(), r, o.cluster()));
+        meters.record(o);
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private final class RouteMeters {
+        private final String listener;
+        private final String route;
+        private final String cluster;
+        private final Timer duration;
+        private final Timer upstreamResponse;
+        private final Counter bytesIn;
+        private final Counter bytesOut;
+        /** endpoint → counters by code class (index = status / 100, 0 = no status). */
+        private final ConcurrentMap<String, Counter[]> requests = new ConcurrentHashMap<>();
+
+        RouteMeters(String listener, String route, String cluster) {
+            this.listener = listener;
+            this.route = route;
+            this.cluster = cluster == null ? NONE : cluster;
+            this.duration = Timer.builder("weir.request.duration").description("downstream request duration")
+                    .tags("listener", listener, "route", route, "cluster", this.cluster)
+                    .serviceLevelObjectives(BUCKETS).register(registry);
+            this.upstreamResponse = Timer.builder("weir.upstream.response")
+                    .description("time from the start of a request to the upstream's response head")
+                    .tags("listener", listener, "route", route, "cluster", this.cluster)
+                    .serviceLevelObjectives(BUCKETS).register(registry);
+            this.bytesIn = Counter.builder("weir.downstream.received").baseUnit("bytes")
+                    .description("request body bytes received").tags("listener", listener, "route", route)
+                    .register(registry);
+            this.bytesOut = Counter.builder("weir.downstream.sent").baseUnit("bytes")
+                    .description("response body bytes sent").tags("listener", listener, "route", route)
+                    .register(registry);
+        }
+
+        void record(RequestOutcome o) {
+            int cls = o.status() >= 100 && o.status() < 600 ? o.status() / 100 : 0;
+            String endpoint = o.endpoint() == null ? NONE : o.endpoint();
+            Counter[] counters = requests.get(endpoint);
+            if (counters == null) {
+                counters = requests.computeIfAbsent(endpoint, e -> new Counter[6]);
+            }
+            Counter c = counters[cls];
+            if (c == null) {
+                c = Counter.builder("weir.requests").description("requests by outcome")
+                        .tags("listener", listener, "route", route, "cluster", cluster, "endpoint", endpoint,
+                                "code_class", cls == 0 ? "none" : CODE_CLASSES[cls])
+                        .register(registry);
+                counters[cls] = c;
+            }
+            c.increment();
+            duration.record(o.totalNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (o.upstreamResponseNanos() >= 0) {
+                upstreamResponse.record(o.upstreamResponseNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            if (o.bytesIn() > 0) {
+                bytesIn.increment(o.bytesIn());
+            }
+            if (o.bytesOut() > 0) {
+                bytesOut.increment(o.bytesOut());
+            }
+        }
+    }
+
+    /** Exposed for components that add their own meters (retries, health transitions, access-log drops). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+}
