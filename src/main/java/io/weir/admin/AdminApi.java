@@ -11,6 +11,8 @@ import io.weir.config.RouteConfig;
 import io.weir.metrics.ProxyMetrics;
 import io.weir.runtime.Weir;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,9 +35,20 @@ final class AdminApi {
     private final Instant started = Instant.now();
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    private final AdminResponse dashboard = dashboardPage();
+
     AdminApi(Weir weir, ProxyMetrics metrics) {
         this.weir = weir;
         this.metrics = metrics;
+    }
+
+    /** The live dashboard: one static page on the classpath that polls this API. */
+    private static AdminResponse dashboardPage() {
+        try (InputStream in = AdminApi.class.getResourceAsStream("/admin/dashboard.html")) {
+            return new AdminResponse(200, "text/html; charset=utf-8", in.readAllBytes());
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("dashboard page missing from the classpath", e);
+        }
     }
 
     AdminResponse handle(String method, String path) {
@@ -43,6 +56,7 @@ final class AdminApi {
             return error(405, "method " + method + " is not allowed on " + path);
         }
         return switch (path) {
+            case "/", "/dashboard" -> dashboard;
             case "/healthz" -> json(200, Map.of("status", "alive"));
             case "/ready" -> weir.isReady() ? json(200, Map.of("status", "ready"))
                     : json(503, Map.of("status", "starting"));

@@ -49,6 +49,9 @@ class AdminApiTest {
                     .contains(backend.address()).contains("\"state\" : \"healthy\"");
             assertThat(admin(weir, "GET", "/api/listeners").body()).contains("\"routes\"").contains("main");
             assertThat(admin(weir, "GET", "/api/info").body()).contains("uptime_seconds");
+            HttpResponse<String> page = admin(weir, "GET", "/dashboard");
+            assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+            assertThat(page.body()).contains("api/clusters");
             HttpResponse<String> missing = admin(weir, "GET", "/nope");
             assertThat(missing.statusCode()).isEqualTo(404);
             assertThat(missing.body()).contains("\"error\"");
