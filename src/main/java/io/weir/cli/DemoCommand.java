@@ -32,9 +32,13 @@ final class DemoCommand implements Callable<Integer> {
             description = "First of three consecutive backend ports (default: ${DEFAULT-VALUE})")
     int backendPort;
 
+    @Option(names = "--admin-port", defaultValue = "9901",
+            description = "Port of the admin listener and dashboard (default: ${DEFAULT-VALUE})")
+    int adminPort;
+
     @Override
     public Integer call() throws Exception {
-        Demo demo = Demo.start(port, backendPort);
+        Demo demo = Demo.start(port, backendPort, adminPort);
         demo.printTryLines(System.out);
         RunCommand.serveUntilShutdown(demo);
         return 0;
@@ -43,12 +47,14 @@ final class DemoCommand implements Callable<Integer> {
     /** The running demo: backends plus Weir; also used by tests. */
     record Demo(Weir weir, EventLoopGroup backendGroup, DemoBackend[] backends) implements AutoCloseable {
 
-        static Demo start(int port, int backendPort) throws InterruptedException, IOException, ConfigException {
+        static Demo start(int port, int backendPort, int adminPort)
+                throws InterruptedException, IOException, ConfigException {
             Transport transport = Transport.best();
             EventLoopGroup group = transport.newGroup(1, "demo-backend");
             DemoBackend[] backends = new DemoBackend[3];
             Map<String, String> env = new HashMap<>();
             env.put("WEIR_DEMO_PORT", Integer.toString(port));
+            env.put("WEIR_DEMO_ADMIN_PORT", Integer.toString(adminPort));
             for (int i = 0; i < 3; i++) {
                 backends[i] = DemoBackend.start("backend-" + (i + 1),
                         new InetSocketAddress("127.0.0.1", backendPort + i), group, transport);
@@ -78,6 +84,10 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  curl -si " + base + "/old/page                  # 301 redirect to /docs/page");
             out.println("  curl -si -H 'Transfer-Encoding: chunked' -H 'Content-Length: 3' " + base
                     + "/   # smuggling attempt -> 400");
+            String admin = "http://127.0.0.1:" + weir.adminAddress().getPort();
+            out.println("  open " + admin + "/dashboard                 # live dashboard (run the loop above meanwhile)");
+            out.println("  curl -s " + admin + "/api/clusters            # endpoint state as JSON");
+            out.println("  curl -s " + admin + "/metrics | grep weir_requests_total");
             out.println();
             out.println("Ctrl-C stops it. Config used: src/main/resources/demo.yaml");
             out.flush();

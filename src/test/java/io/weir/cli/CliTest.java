@@ -100,7 +100,7 @@ class CliTest {
     @Test
     void demoBalancesAcrossItsThreeBackendsAndPrintsWhatToTry() throws Exception {
         int backendPort = freeConsecutivePorts(3);
-        try (DemoCommand.Demo demo = DemoCommand.Demo.start(0, backendPort)) {
+        try (DemoCommand.Demo demo = DemoCommand.Demo.start(0, backendPort, 0)) {
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
             demo.printTryLines(new PrintStream(printed, true, StandardCharsets.UTF_8));
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("curl");
