@@ -50,7 +50,7 @@ public final class HttpListener {
                                 config.maxHeaderSize());
                         DownstreamResponseEncoder encoder = new DownstreamResponseEncoder();
                         p.addLast(timeouts, decoder, encoder, new FlowControlHandler(),
-                                new DownstreamHandler(context, timeouts, decoder, encoder));
+                                new ReadUntilMessage(), new DownstreamHandler(context, timeouts, decoder, encoder));
                     }
                 });
         InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
