@@ -42,9 +42,6 @@ public final class HttpListener {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        if (limiter != null) {
-                            p.addLast(limiter);
-                        }
                         DownstreamTimeouts timeouts = new DownstreamTimeouts(headerTimeout, idleTimeout);
                         StrictRequestDecoder decoder = new StrictRequestDecoder(config.maxRequestLine(),
                                 config.maxHeaderSize());
@@ -53,6 +50,9 @@ public final class HttpListener {
                                 new ReadUntilMessage(), new DownstreamHandler(context, timeouts, decoder, encoder));
                     }
                 });
+        if (limiter != null) {
+            bootstrap.handler(limiter);
+        }
         InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
         serverChannel = bootstrap.bind(address).sync().channel();
         return (InetSocketAddress) serverChannel.localAddress();
