@@ -277,6 +277,9 @@ public final class TestBackend implements AutoCloseable {
                 ctx.flush();
                 if (left == 0) {
                     finish(ctx, LastHttpContent.EMPTY_LAST_CONTENT, keepAlive);
+                } else if (ctx.channel().isWritable()) {
+                    // The flush drained the buffer and fired the writability change before this was pending.
+                    ctx.executor().execute(this);
                 } else if (ctx.channel().isActive()) {
                     pendingStreamer = this;
                 }
