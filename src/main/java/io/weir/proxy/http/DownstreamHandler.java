@@ -169,7 +169,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         exchange = null;
         if (!keepAlive || closing) {
             closing = true;
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            LingeringClose.afterFlush(ctx.channel());
             return;
         }
         ctx.flush();
