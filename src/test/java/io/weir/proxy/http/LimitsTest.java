@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -130,6 +131,29 @@ class LimitsTest {
                 + "helloworld");
         assertThat(ok.status()).isEqualTo(200);
         assertThat(backend.last().bodyText()).isEqualTo("helloworld");
+    }
+
+    @Test
+    void clientThatSendsItsWholeRefusedBodyBeforeReadingStillGetsThe413() throws Exception {
+        TestBackend backend = track(TestBackend.named("ok"));
+        WeirHarness weir = weir(backend.address(), "", "max_body: 10");
+        try (RawHttp client = new RawHttp(weir.port())) {
+            int length = 4 * 1024 * 1024;
+            client.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n");
+            // Like a simple client, send the whole body before looking for an answer. Weir answered 413 at the
+            // head; closing with this body still arriving would reset the connection and drop the 413 with it.
+            OutputStream out = client.socket().getOutputStream();
+            byte[] piece = new byte[64 * 1024];
+            for (int sent = 0; sent < length; sent += piece.length) {
+                out.write(piece);
+            }
+            client.socket().shutdownOutput();
+            RawHttp.Response r = client.readResponse();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        assertThat(backend.connections()).isZero();
     }
 
     @Test
