@@ -146,6 +146,14 @@ public final class TestBackend implements AutoCloseable {
         return closed.get();
     }
 
+    /**
+     * TCP connections still open. Once a connection is closed the backend has processed every byte that came
+     * on it, so "no open connections and nothing received" means nothing ever arrived whole.
+     */
+    public long openConnections() {
+        return children.stream().filter(Channel::isActive).count();
+    }
+
     /** Body bytes that streamed requests carried so far, counted as they arrive. */
     public long bodyBytesStreamed() {
         return bodyBytesStreamed.get();

@@ -50,8 +50,6 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private String requestUri;
     private Exchange exchange;
     private boolean closing;
-    /** A read was asked for and no message has answered it yet. */
-    private boolean readWanted;
 
     DownstreamHandler(HttpListenerContext listener, DownstreamTimeouts timeouts, StrictRequestDecoder decoder,
                       DownstreamResponseEncoder encoder) {
@@ -86,25 +84,13 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         requestRead();
     }
 
-    /**
-     * Asks for one more message. A read cycle may end (channelReadComplete) without delivering one, e.g.
-     * when the flow control handler counts the cycle's end as the answer; the demand is then renewed there.
-     */
+    /** Asks for one more message; {@link ReadUntilMessage} keeps the demand alive until one comes. */
     private void requestRead() {
-        readWanted = true;
         ctx.read();
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (readWanted && !closing) {
-            ctx.read();
-        }
-    }
-
-    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        readWanted = false;
         if (msg instanceof HttpRejection rejection) {
             reject(null, rejection);
         } else if (msg instanceof HttpRequest request) {
@@ -250,7 +236,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         exchange = null;
         if (!keepAlive || closing) {
             closing = true;
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            LingeringClose.afterFlush(ctx.channel());
             return;
         }
         ctx.flush();

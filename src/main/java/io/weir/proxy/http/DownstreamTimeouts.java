@@ -3,7 +3,6 @@ package io.weir.proxy.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +84,8 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
         if (headStarted) {
             log.info("downstream {}: request head not complete within the header timeout, 408",
                     ctx.channel().remoteAddress());
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+            ctx.write(Unpooled.wrappedBuffer(REQUEST_TIMEOUT));
+            LingeringClose.afterFlush(ctx.channel());
         } else {
             ctx.close();
         }

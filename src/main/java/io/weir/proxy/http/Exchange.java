@@ -306,6 +306,18 @@ final class Exchange implements UpstreamListener {
             content.release();
             return;
         }
+        if (content.decoderResult().isFailure()) {
+            // A malformed chunk: the decoder hands it over as a last content, which must not reach the upstream
+            // as the end of a (truncated) request.
+            String why = "malformed request body: " + content.decoderResult().cause().getMessage();
+            content.release();
+            if (responseStarted) {
+                abortDownstream(why);
+            } else {
+                fail(HttpResponseStatus.BAD_REQUEST, why);
+            }
+            return;
+        }
         bodyStarted = true;
         bodyBytes += content.content().readableBytes();
         if (bodyBytes > route.config().maxBody()) {

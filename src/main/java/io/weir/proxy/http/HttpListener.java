@@ -42,17 +42,17 @@ public final class HttpListener {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        if (limiter != null) {
-                            p.addLast(limiter);
-                        }
                         DownstreamTimeouts timeouts = new DownstreamTimeouts(headerTimeout, idleTimeout);
                         StrictRequestDecoder decoder = new StrictRequestDecoder(config.maxRequestLine(),
                                 config.maxHeaderSize());
                         DownstreamResponseEncoder encoder = new DownstreamResponseEncoder();
                         p.addLast(timeouts, decoder, encoder, new FlowControlHandler(),
-                                new DownstreamHandler(context, timeouts, decoder, encoder));
+                                new ReadUntilMessage(), new DownstreamHandler(context, timeouts, decoder, encoder));
                     }
                 });
+        if (limiter != null) {
+            bootstrap.handler(limiter);
+        }
         InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
         serverChannel = bootstrap.bind(address).sync().channel();
         return (InetSocketAddress) serverChannel.localAddress();

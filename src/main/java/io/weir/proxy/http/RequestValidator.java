@@ -2,6 +2,7 @@ package io.weir.proxy.http;
 
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -10,7 +11,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Decides whether a decoded request head may be forwarded. What the decoder already refused is mapped
@@ -82,20 +85,40 @@ final class RequestValidator {
         return HttpRejection.badRequest("malformed request: " + cause.getMessage());
     }
 
-    /** Only a single, final {@code chunked} is forwarded; other codings are not implemented (RFC 9112 §6.1). */
+    /**
+     * Only a single, final {@code chunked} is forwarded (RFC 9112 §6.1, §6.3): when the last coding is not
+     * chunked, or chunked is applied twice, the body length cannot be known (400); chunked after another
+     * coding is a coding Weir does not implement (501). Codings are compared as whole tokens.
+     */
     private static HttpRejection checkTransferEncoding(HttpHeaders headers) {
         List<String> values = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (values.isEmpty()) {
             return null;
         }
-        if (values.size() == 1 && values.get(0).trim().equalsIgnoreCase("chunked")) {
-            return null;
+        List<String> codings = new ArrayList<>();
+        for (String value : values) {
+            for (String coding : value.split(",", -1)) {
+                String c = coding.trim().toLowerCase(Locale.ROOT);
+                if (!c.isEmpty()) {
+                    codings.add(c);
+                }
+            }
         }
-        String joined = String.join(",", values).trim().toLowerCase();
-        if (!joined.endsWith("chunked")) {
-            return HttpRejection.badRequest("Transfer-Encoding not ending in chunked");
+        if (codings.isEmpty() || !codings.get(codings.size() - 1).equals("chunked")) {
+            return HttpRejection.badRequest("Transfer-Encoding not ending in chunked: " + codings);
         }
-        return new HttpRejection(HttpResponseStatus.NOT_IMPLEMENTED, "unsupported Transfer-Encoding " + joined);
+        if (codings.indexOf("chunked") != codings.size() - 1) {
+            return HttpRejection.badRequest("chunked applied more than once: " + codings);
+        }
+        if (codings.size() > 1) {
+            return new HttpRejection(HttpResponseStatus.NOT_IMPLEMENTED, "unsupported Transfer-Encoding " + codings);
+        }
+        // Forward the one reading Weir framed the body by, not a spelling (", chunked", "Chunked") that an
+        // upstream may read otherwise.
+        if (values.size() > 1 || !values.get(0).equals("chunked")) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        return null;
     }
 
     /** uri-host [":" port] with no whitespace, slash, or other bytes an upstream might split on. */

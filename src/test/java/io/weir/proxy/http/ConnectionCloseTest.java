@@ -1,0 +1,63 @@
+package io.weir.proxy.http;
+
+import io.weir.testing.RawHttp;
+import io.weir.testing.TestBackend;
+import io.weir.testing.TestBackend.Reply;
+import io.weir.testing.WeirHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * When Weir closes a connection after a response, the client gets all of that response even if it kept
+ * sending: closing a socket with unread input makes the kernel reset it and drop what was not yet delivered.
+ */
+class ConnectionCloseTest {
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private <T extends AutoCloseable> T track(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    @Test
+    void aResponseEndingInACloseArrivesWholeWhileTheClientIsStillSending() throws Exception {
+        int size = 512 * 1024;
+        TestBackend backend = track(TestBackend.start(r -> Reply.stream(size)));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (Socket s = new Socket()) {
+            // A small window, so most of the response is still in Weir's send buffer when it has written it all.
+            s.setReceiveBufferSize(8 * 1024);
+            s.connect(new InetSocketAddress("127.0.0.1", weir.port()), 5000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            byte[] first = in.readNBytes(12);
+            assertThat(new String(first, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+            // More from the client, which Weir will not read: a pipelined request it has no reason to take.
+            s.getOutputStream().write("GET /next HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // Before Weir closed gracefully, this read ended in "connection reset" a few KiB in.
+            byte[] rest = in.readAllBytes();
+            String head = new String(rest, 0, Math.min(rest.length, 500), StandardCharsets.US_ASCII);
+            int bodyStart = head.indexOf("\r\n\r\n") + 4;
+            assertThat(rest.length - bodyStart).as("body bytes received").isEqualTo(size);
+        }
+    }
+}
