@@ -1,18 +1,16 @@
 package io.weir.proxy.http;
 
+import io.weir.testing.SocketTest;
 import io.weir.testing.RawHttp;
 import io.weir.testing.TestBackend;
 import io.weir.testing.TestBackend.Reply;
 import io.weir.testing.WeirHarness;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,21 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * When Weir closes a connection after a response, the client gets all of that response even if it kept
  * sending: closing a socket with unread input makes the kernel reset it and drop what was not yet delivered.
  */
-class ConnectionCloseTest {
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+class ConnectionCloseTest extends SocketTest {
 
     @Test
     void aResponseEndingInACloseArrivesWholeWhileTheClientIsStillSending() throws Exception {

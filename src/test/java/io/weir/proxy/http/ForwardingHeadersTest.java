@@ -1,11 +1,11 @@
 package io.weir.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.weir.testing.SocketTest;
 import io.weir.testing.RawHttp;
 import io.weir.testing.TestBackend;
 import io.weir.testing.TestBackend.Reply;
 import io.weir.testing.WeirHarness;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,21 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * What Weir changes in the headers at its boundary: hop-by-hop headers go, both ways; X-Forwarded-* and
  * Forwarded are set, and a client's own values are believed only from a trusted proxy; Host is kept.
  */
-class ForwardingHeadersTest {
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+class ForwardingHeadersTest extends SocketTest {
 
     private WeirHarness weir(TestBackend backend, String listenerExtra) throws Exception {
         return weir(backend, "127.0.0.1:0", listenerExtra);

@@ -1,10 +1,10 @@
 package io.weir.proxy.http;
 
+import io.weir.testing.SocketTest;
 import io.weir.testing.RawBackend;
 import io.weir.testing.RawHttp;
 import io.weir.testing.TestBackend;
 import io.weir.testing.WeirHarness;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,21 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The size and connection limits of a listener and a route, enforced before anything is forwarded. */
-class LimitsTest {
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+class LimitsTest extends SocketTest {
 
     private WeirHarness weir(String backendAddress, String listenerLimits, String routeLimits) throws Exception {
         return track(WeirHarness.start("""

@@ -1,36 +1,20 @@
 package io.weir.proxy.http;
 
+import io.weir.testing.SocketTest;
 import io.weir.testing.RawHttp;
 import io.weir.testing.TestBackend;
 import io.weir.testing.TestBackend.Reply;
 import io.weir.testing.WeirHarness;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ProxyBasicsTest {
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+class ProxyBasicsTest extends SocketTest {
 
     @Test
     void forwardsAndBalancesWithSmoothWeights() throws Exception {

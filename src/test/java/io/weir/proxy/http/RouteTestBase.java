@@ -1,37 +1,22 @@
 package io.weir.proxy.http;
 
+import io.weir.testing.SocketTest;
 import io.weir.testing.RawHttp;
 import io.weir.testing.TestBackend;
 import io.weir.testing.WeirHarness;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /** Weir with one listener "web" over two named backends, a and b, and helpers to send it raw requests. */
-abstract class RouteTestBase {
+abstract class RouteTestBase extends SocketTest {
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
     protected TestBackend a;
     protected TestBackend b;
-
-    protected <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
-    }
 
     @BeforeEach
     void backends() throws Exception {
         a = track(TestBackend.named("a"));
         b = track(TestBackend.named("b"));
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
     }
 
     /** Weir with listener "web" whose routes are {@code routes} (YAML list items), and clusters a and b. */

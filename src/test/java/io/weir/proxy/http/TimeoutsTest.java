@@ -1,10 +1,10 @@
 package io.weir.proxy.http;
 
+import io.weir.testing.SocketTest;
 import io.weir.testing.RawBackend;
 import io.weir.testing.RawHttp;
 import io.weir.testing.TestBackend;
 import io.weir.testing.WeirHarness;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -17,27 +17,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The downstream clocks (header deadline, idle) and the upstream ones (route timeout, upstream_timeout, connect). */
-class TimeoutsTest {
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+class TimeoutsTest extends SocketTest {
 
     private WeirHarness weir(String endpoint, String listenerKeys, String routeKeys, String clusterKeys)
             throws Exception {

@@ -1,10 +1,10 @@
 package io.weir.proxy.http;
 
+import io.weir.testing.SocketTest;
 import io.weir.testing.RawBackend;
 import io.weir.testing.RawHttp;
 import io.weir.testing.TestBackend;
 import io.weir.testing.WeirHarness;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,21 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 /** What the client gets when the upstream refuses, is missing, breaks mid-response or speaks nonsense. */
-class UpstreamFailuresTest {
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    private <T extends AutoCloseable> T track(T c) {
-        closeables.add(c);
-        return c;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+class UpstreamFailuresTest extends SocketTest {
 
     /** An address where nothing listens: connecting to it is refused. */
     private static String refusingAddress() throws IOException {
