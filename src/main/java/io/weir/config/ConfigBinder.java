@@ -45,7 +45,8 @@ final class ConfigBinder {
             clusterBinder.bind(node).ifPresent(clusters::add);
         }
         List<ListenerConfig> listeners = new ArrayList<>();
-        ListenerBinder listenerBinder = new ListenerBinder(reader, index);
+        Path baseDir = file.toAbsolutePath().getParent() != null ? file.toAbsolutePath().getParent() : Path.of(".");
+        ListenerBinder listenerBinder = new ListenerBinder(reader, index, baseDir);
         Optional<List<Node>> listenerNodes = m.require("listeners").flatMap(n -> reader.list(n, "listeners"));
         if (listenerNodes.isPresent() && listenerNodes.get().isEmpty()) {
             reader.problems().at(m.get("listeners").get(), "listeners: at least one listener is needed");

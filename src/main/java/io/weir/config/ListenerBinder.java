@@ -14,18 +14,20 @@ final class ListenerBinder {
 
     static final List<String> KEYS = List.of("name", "protocol", "listen", "routes", "cluster",
             "request_header_timeout", "idle_timeout", "max_request_line", "max_header_size", "max_connections",
-            "trusted_proxies");
+            "trusted_proxies", "tls");
 
     /** Keys that only mean something to an http listener. */
     private static final List<String> HTTP_ONLY = List.of("request_header_timeout", "max_request_line",
-            "max_header_size");
+            "max_header_size", "tls");
 
     private final YamlReader reader;
     private final SourceIndex index;
+    private final TlsBinder tlsBinder;
 
-    ListenerBinder(YamlReader reader, SourceIndex index) {
+    ListenerBinder(YamlReader reader, SourceIndex index, java.nio.file.Path baseDir) {
         this.reader = reader;
         this.index = index;
+        this.tlsBinder = new TlsBinder(reader, baseDir);
     }
 
     Optional<ListenerConfig> bind(Node node, int position) {
@@ -74,9 +76,10 @@ final class ListenerBinder {
         for (Node n : m.list("trusted_proxies").orElse(List.of())) {
             reader.convert(n, "trusted_proxies", CidrParser::parse).ifPresent(trustedProxies::add);
         }
+        Optional<TlsConfig> tls = protocol == Protocol.HTTP ? m.get("tls").flatMap(tlsBinder::bind) : Optional.empty();
         return new ListenerConfig(name.orElse(null), protocol, listen.orElse(null), routes, cluster,
                 requestHeaderTimeout, idleTimeout, maxRequestLine, maxHeaderSize, maxConnections,
-                List.copyOf(trustedProxies));
+                List.copyOf(trustedProxies), tls);
     }
 
     private List<RouteConfig> routes(YamlMap m, String listenerName) {

@@ -15,11 +15,12 @@ import java.util.Optional;
  * @param maxHeaderSize        largest header block accepted (431 beyond)
  * @param maxConnections       open downstream connections accepted at once; 0 = no limit
  * @param trustedProxies       CIDR ranges whose X-Forwarded-For / Forwarded headers are kept and appended to
+ * @param tls                  TLS termination (http listeners); empty = plain HTTP
  */
 public record ListenerConfig(String name, Protocol protocol, HostPort listen, List<RouteConfig> routes,
                              Optional<String> cluster, Duration requestHeaderTimeout, Duration idleTimeout,
                              int maxRequestLine, int maxHeaderSize, int maxConnections,
-                             List<String> trustedProxies) {
+                             List<String> trustedProxies, Optional<TlsConfig> tls) {
 
     public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);

@@ -12,6 +12,7 @@ import io.weir.config.WeirConfig;
 import io.weir.proxy.http.HttpListener;
 import io.weir.proxy.http.HttpListenerContext;
 import io.weir.proxy.http.route.Router;
+import io.weir.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ import io.weir.config.AdminConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,11 +127,22 @@ public final class Weir implements AutoCloseable {
                         + listener.protocol().name().toLowerCase() + " is not supported yet");
             }
             HttpListenerContext context = new HttpListenerContext(listener, transport,
-                    Router.compile(listener.routes(), clusters));
+                    Router.compile(listener.routes(), clusters), tlsFor(listener));
             context.setObserver(observer());
             HttpListener http = new HttpListener(context);
             boundAddresses.put(listener.name(), http.bind(boss, workers));
             httpListeners.add(http);
+        }
+    }
+
+    private static ServerTls tlsFor(ListenerConfig listener) {
+        if (listener.tls().isEmpty()) {
+            return null;
+        }
+        try {
+            return ServerTls.of(listener.tls().get());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("listener " + listener.name() + ": TLS: " + e.getMessage(), e);
         }
     }
 

@@ -42,6 +42,10 @@ public final class HttpListener {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
+                        if (context.tls() != null) {
+                            // Replaced by the SslHandler for the certificate the client's SNI names.
+                            p.addLast(context.tls().newHandler());
+                        }
                         DownstreamTimeouts timeouts = new DownstreamTimeouts(headerTimeout, idleTimeout);
                         StrictRequestDecoder decoder = new StrictRequestDecoder(config.maxRequestLine(),
                                 config.maxHeaderSize());

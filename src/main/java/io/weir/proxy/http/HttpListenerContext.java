@@ -3,6 +3,7 @@ package io.weir.proxy.http;
 import io.weir.config.ListenerConfig;
 import io.weir.proxy.http.route.Router;
 import io.weir.runtime.Transport;
+import io.weir.tls.ServerTls;
 
 /**
  * What every connection of one http listener shares: its config, its transport and the current router.
@@ -13,12 +14,14 @@ public final class HttpListenerContext {
     private final ListenerConfig config;
     private final Transport transport;
     private final TrustedProxies trustedProxies;
+    private final ServerTls tls;
     private volatile Router router;
     private volatile RequestObserver observer = RequestObserver.NONE;
 
-    public HttpListenerContext(ListenerConfig config, Transport transport, Router router) {
+    public HttpListenerContext(ListenerConfig config, Transport transport, Router router, ServerTls tls) {
         this.config = config;
         this.transport = transport;
+        this.tls = tls;
         this.trustedProxies = TrustedProxies.of(config.trustedProxies());
         this.router = router;
     }
@@ -54,6 +57,11 @@ public final class HttpListenerContext {
 
     /** The scheme downstream clients used, for X-Forwarded-Proto and redirects. */
     String scheme() {
-        return "http";
+        return tls == null ? "http" : "https";
+    }
+
+    /** TLS termination; null for plain HTTP. */
+    ServerTls tls() {
+        return tls;
     }
 }

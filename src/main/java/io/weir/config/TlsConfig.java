@@ -1,0 +1,30 @@
+package io.weir.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * TLS termination on an http listener.
+ *
+ * <pre>
+ * tls:
+ *   certificates:                              # the first is the default when SNI matches none
+ *     - { cert: certs/site.pem, key: certs/site.key }
+ *   protocols: [ TLSv1.3, TLSv1.2 ]            # default
+ *   ciphers: [ … ]                             # default: the provider's modern suites
+ *   handshake_timeout: 10s
+ * </pre>
+ *
+ * @param certificates PEM chains and keys, paths resolved against the config file's directory
+ */
+public record TlsConfig(List<Certificate> certificates, List<String> protocols, List<String> ciphers,
+                        Duration handshakeTimeout) {
+
+    public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    public static final List<String> KNOWN_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A certificate chain (leaf first) and its private key (PKCS#8, or PKCS#1 for RSA), both PEM. */
+    public record Certificate(Path cert, Path key) { }
+}

@@ -1,0 +1,126 @@
+package io.weir.tls;
+
+import io.weir.testing.SocketTest;
+import io.weir.testing.TestBackend;
+import io.weir.testing.WeirHarness;
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class TlsTerminationTest extends SocketTest {
+
+    private static final Path TLS = Path.of("src/test/resources/tls").toAbsolutePath();
+
+    private WeirHarness start(TestBackend backend, String extra) throws Exception {
+        return track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    tls:
+                      certificates:
+                        - { cert: %1$s/a.pem, key: %1$s/a.key }
+                        - { cert: %1$s/b.pem, key: %1$s/b.key }
+                        - { cert: %1$s/c.pem, key: %1$s/c-pkcs1.key }
+                %2$s
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    endpoints: [ "%3$s" ]
+                """.formatted(TLS, extra, backend.address())));
+    }
+
+    private static SSLContext trustingTestCa() throws Exception {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(TLS.resolve("ca.pem"))) {
+            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    @Test
+    void terminatesTlsAndTellsTheUpstreamTheSchemeWasHttps() throws Exception {
+        TestBackend backend = track(TestBackend.named("plain-backend"));
+        WeirHarness weir = start(backend, "");
+        HttpClient client = HttpClient.newBuilder().sslContext(trustingTestCa()).build();
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + weir.port() + "/secure")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("plain-backend");
+        assertThat(backend.last().headers().get("x-forwarded-proto")).isEqualTo("https");
+        assertThat(backend.last().headers().get("forwarded")).contains("proto=https");
+    }
+
+    @Test
+    void choosesTheCertificateBySniIncludingWildcardsAndPkcs1KeysAndFallsBackToTheFirst() throws Exception {
+        TestBackend backend = track(TestBackend.named("b"));
+        WeirHarness weir = start(backend, "");
+        // A fresh client context per name: a cached session would skip the certificate choice.
+        assertThat(serverCertificateFor(trustingTestCa(), weir.port(), "a.example.com")).isEqualTo("CN=a.example.com");
+        assertThat(serverCertificateFor(trustingTestCa(), weir.port(), "x.b.example.com")).isEqualTo("CN=b.example.com");
+        assertThat(serverCertificateFor(trustingTestCa(), weir.port(), "c.example.com")).isEqualTo("CN=c.example.com");
+        assertThat(serverCertificateFor(trustingTestCa(), weir.port(), "unknown.example.net"))
+                .isEqualTo("CN=a.example.com");
+    }
+
+    @Test
+    void offersOnlyTls12And13() throws Exception {
+        TestBackend backend = track(TestBackend.named("b"));
+        WeirHarness weir = start(backend, "");
+        try (SSLSocket socket = (SSLSocket) trustingTestCa().getSocketFactory().createSocket("127.0.0.1", weir.port())) {
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
+        }
+        try (SSLSocket socket = (SSLSocket) trustingTestCa().getSocketFactory().createSocket("127.0.0.1", weir.port())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+    }
+
+    @Test
+    void aClientThatNeverHandshakesIsClosedAfterTheHandshakeTimeout() throws Exception {
+        TestBackend backend = track(TestBackend.named("b"));
+        WeirHarness weir = start(backend, "      handshake_timeout: 300ms");
+        try (Socket socket = new Socket("127.0.0.1", weir.port())) {
+            socket.setSoTimeout(10_000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> socket.getInputStream().read() < 0);
+        }
+        assertThat(backend.received()).isEmpty();
+    }
+
+    private static String serverCertificateFor(SSLContext ctx, int port, String sni) throws Exception {
+        try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+            SSLParameters params = socket.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName(sni)));
+            socket.setSSLParameters(params);
+            socket.startHandshake();
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+        }
+    }
+}
