@@ -11,10 +11,12 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +37,8 @@ final class OutlierDetector {
     private final EventLoop loop;
     private final Map<Endpoint, Integer> timesEjected = new IdentityHashMap<>();
     private final Map<Endpoint, ScheduledFuture<?>> readmissions = new IdentityHashMap<>();
+    /** Endpoints refused an ejection by the cap, logged once until an ejection ends: an outage is not spam. */
+    private final Set<Endpoint> refusedLogged = Collections.newSetFromMap(new IdentityHashMap<>());
     private ScheduledFuture<?> sweep;
     private volatile boolean running;
 
@@ -79,9 +83,11 @@ final class OutlierDetector {
         e.outcomes().resetStreak();
         int allowed = Math.max(1, cluster.endpoints().size() * config.maxEjectionPercent() / 100);
         if (readmissions.size() >= allowed) {
-            log.warn("cluster {} endpoint {} not ejected ({}): {} of {} endpoints already are, the most "
-                    + "max_ejection_percent {}% allows", cluster.name(), e, why, readmissions.size(),
-                    cluster.endpoints().size(), config.maxEjectionPercent());
+            if (refusedLogged.add(e)) {
+                log.warn("cluster {} endpoint {} not ejected ({}): {} of {} endpoints already are, the most "
+                        + "max_ejection_percent {}% allows", cluster.name(), e, why, readmissions.size(),
+                        cluster.endpoints().size(), config.maxEjectionPercent());
+            }
             return;
         }
         int times = timesEjected.merge(e, 1, Integer::sum);
@@ -97,6 +103,7 @@ final class OutlierDetector {
 
     private void readmit(Endpoint e, Duration after) {
         readmissions.remove(e);
+        refusedLogged.clear();
         if (!running) {
             return;
         }
