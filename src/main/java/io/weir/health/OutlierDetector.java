@@ -91,14 +91,18 @@ final class OutlierDetector {
             return;
         }
         int times = timesEjected.merge(e, 1, Integer::sum);
-        Duration base = config.baseEjectionTime();
-        Duration time = base.multipliedBy(times).compareTo(config.maxEjectionTime()) > 0
-                ? config.maxEjectionTime() : base.multipliedBy(times);
+        Duration time = ejectionTime(config, times);
         e.setEjected(true);
         cluster.rebuild();
         log.warn("cluster {} endpoint {} ejected for {} (ejection #{}): {}", cluster.name(), e,
                 Reasons.human(time), times, why);
         readmissions.put(e, loop.schedule(() -> readmit(e, time), time.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /** base × times, capped at max: an endpoint that keeps failing stays out longer each time. */
+    static Duration ejectionTime(OutlierDetectionConfig config, int times) {
+        Duration t = config.baseEjectionTime().multipliedBy(times);
+        return t.compareTo(config.maxEjectionTime()) > 0 ? config.maxEjectionTime() : t;
     }
 
     private void readmit(Endpoint e, Duration after) {
