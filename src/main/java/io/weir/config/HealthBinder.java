@@ -62,8 +62,11 @@ final class HealthBinder {
             m.problems().at(m.get("jitter").orElse(m.get("interval").orElse(null)),
                     "health_check: jitter must be shorter than interval (" + interval.toMillis() + "ms)");
         }
-        Duration timeout = m.duration("timeout", HealthCheckConfig.DEFAULT_TIMEOUT);
-        if (timeout.compareTo(interval) > 0 && m.has("timeout")) {
+        // The default timeout shrinks to a short interval, so probes never overlap.
+        Duration shortest = interval.compareTo(HealthCheckConfig.DEFAULT_TIMEOUT) < 0 ? interval
+                : HealthCheckConfig.DEFAULT_TIMEOUT;
+        Duration timeout = m.duration("timeout").orElse(shortest);
+        if (timeout.compareTo(interval) > 0) {
             m.problems().at(m.get("timeout").get(), "health_check: timeout must not be longer than interval ("
                     + interval.toMillis() + "ms), or probes would overlap");
         }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,12 +52,21 @@ final class OutlierDetector {
     void start() {
         running = true;
         for (Endpoint e : cluster.endpoints()) {
-            e.outcomes().observe(config.consecutiveFailures(), (count, reason) -> loop.execute(() ->
+            e.outcomes().observe(config.consecutiveFailures(), (count, reason) -> onLoop(() ->
                     consecutiveFailures(e, count, reason)));
         }
         long period = config.successRate().map(OutlierDetectionConfig.SuccessRate::interval).orElse(DEFAULT_SWEEP)
                 .toNanos();
         loop.execute(() -> sweep = loop.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS));
+    }
+
+    /** Called from the proxy's event loops: never let a closing Weir's rejection reach a request. */
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException shuttingDown) {
+            // Weir is closing; nothing left to eject.
+        }
     }
 
     void stop() {
