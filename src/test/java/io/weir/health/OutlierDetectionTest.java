@@ -2,6 +2,7 @@ package io.weir.health;
 
 import io.weir.cluster.Endpoint;
 import io.weir.cluster.EndpointState;
+import io.weir.testing.RawBackend;
 import io.weir.testing.TestBackend;
 import io.weir.testing.TestBackend.Reply;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,27 @@ class OutlierDetectionTest extends HealthTestBase {
                 a.address(), b.address(), refusing);
         sendUntilEjected(refusing);
         assertThat(endpoint(refusing).outcomes().consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void resetsAndSilenceAreGatewayFailuresThatEject() throws Exception {
+        TestBackend a = named("a");
+        TestBackend b = named("b");
+        RawBackend resetting = track(RawBackend.start((socket, head) -> RawBackend.reset(socket)));
+        RawBackend silent = track(RawBackend.start((socket, head) -> { }));
+        start("upstream_timeout: 200ms\noutlier_detection: { consecutive_failures: 2, max_ejection_percent: 50 }",
+                a.address(), b.address(), resetting.address(), silent.address());
+        List<Endpoint> endpoints = weir.weir().clusters().require("app").endpoints();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ZERO).until(() -> {
+            weir.get("/work");
+            return endpoint(resetting.address()).isEjected() && endpoint(silent.address()).isEjected();
+        });
+        int heads = resetting.heads().size() + silent.heads().size();
+        for (int i = 0; i < 20; i++) {
+            assertThat(weir.get("/work").statusCode()).isEqualTo(200);
+        }
+        assertThat(resetting.heads().size() + silent.heads().size()).isEqualTo(heads);
+        assertThat(endpoints.stream().filter(Endpoint::isEjected).count()).isEqualTo(2);
     }
 
     @Test
