@@ -11,6 +11,8 @@ import io.weir.cluster.ClusterManager;
 import io.weir.cluster.Endpoint;
 import io.weir.config.HealthCheckConfig;
 import io.weir.runtime.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -25,6 +27,8 @@ import java.util.Optional;
  */
 public final class HealthChecks implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(HealthChecks.class);
+
     private final Map<Endpoint, EndpointChecker> checkers = new IdentityHashMap<>();
     private final List<OutlierDetector> detectors = new ArrayList<>();
 
@@ -36,6 +40,10 @@ public final class HealthChecks implements AutoCloseable {
         HealthChecks health = new HealthChecks();
         for (Cluster cluster : clusters.all()) {
             cluster.config().health().check().ifPresent(check -> {
+                if (check.initialState() == HealthCheckConfig.InitialState.UNHEALTHY) {
+                    log.info("cluster {}: endpoints take traffic once their first health check passes; until "
+                            + "then the panic threshold lets the cluster serve from all of them", cluster.name());
+                }
                 for (Endpoint endpoint : cluster.endpoints()) {
                     EventLoop loop = loops.next();
                     EndpointChecker checker = new EndpointChecker(cluster, endpoint, check, loop,
