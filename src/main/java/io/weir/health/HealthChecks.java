@@ -85,6 +85,17 @@ public final class HealthChecks implements AutoCloseable {
         return Optional.ofNullable(checkers.get(endpoint)).map(EndpointChecker::lastTransition);
     }
 
+    /** The latest ejection of {@code endpoint} by outlier detection (reason, time, length), for the admin API. */
+    public Optional<Ejection> lastEjection(Endpoint endpoint) {
+        for (OutlierDetector d : detectors) {
+            Optional<Ejection> e = d.lastEjection(endpoint);
+            if (e.isPresent()) {
+                return e;
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public void close() {
         checkers.values().forEach(EndpointChecker::stop);

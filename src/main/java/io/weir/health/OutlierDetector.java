@@ -16,7 +16,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +42,8 @@ final class OutlierDetector {
     private final Map<Endpoint, ScheduledFuture<?>> readmissions = new IdentityHashMap<>();
     /** Endpoints refused an ejection by the cap, logged once until an ejection ends: an outage is not spam. */
     private final Set<Endpoint> refusedLogged = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Written on the loop, read by the admin API from anywhere. */
+    private final Map<Endpoint, Ejection> lastEjections = new ConcurrentHashMap<>();
     private ScheduledFuture<?> sweep;
     private volatile boolean running;
 
@@ -102,11 +106,16 @@ final class OutlierDetector {
         }
         int times = timesEjected.merge(e, 1, Integer::sum);
         Duration time = ejectionTime(config, times);
+        lastEjections.put(e, new Ejection(why, System.currentTimeMillis(), time, times));
         e.setEjected(true);
         cluster.rebuild();
         log.warn("cluster {} endpoint {} ejected for {} (ejection #{}): {}", cluster.name(), e,
                 Reasons.human(time), times, why);
         readmissions.put(e, loop.schedule(() -> readmit(e, time), time.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    Optional<Ejection> lastEjection(Endpoint e) {
+        return Optional.ofNullable(lastEjections.get(e));
     }
 
     /** base × times, capped at max: an endpoint that keeps failing stays out longer each time. */

@@ -41,6 +41,10 @@ class OutlierDetectionTest extends HealthTestBase {
 
         sendUntilEjected(sick.address());
         assertThat(traffic(sick)).isGreaterThanOrEqualTo(3);
+        Ejection ejection = weir.weir().health().lastEjection(endpoint(sick.address())).orElseThrow();
+        assertThat(ejection.reason()).isEqualTo("3 consecutive failures, the last: status 503");
+        assertThat(ejection.duration()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ejection.number()).isEqualTo(1);
         long atEjection = traffic(sick);
         for (int i = 0; i < 20; i++) {
             assertThat(weir.get("/work").statusCode()).isEqualTo(200);
