@@ -111,6 +111,7 @@ final class AdminApi {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", c.name());
             m.put("balance", c.config().balance().name().toLowerCase());
+            m.put("panic", c.panicking());
             c.config().hashOn().ifPresent(h -> m.put("hash_on", h));
             List<Map<String, Object>> endpoints = new ArrayList<>();
             for (Endpoint e : c.endpoints()) {
@@ -121,6 +122,11 @@ final class AdminApi {
                 em.put("outstanding_requests", e.outstanding());
                 em.put("connections", e.connections());
                 em.put("latency_ewma_ms", e.latency().estimateNanos() / 1e6);
+                weir.health().lastTransition(e).ifPresent(t -> em.put("health_check", Map.of(
+                        "healthy", t.healthy(), "reason", t.reason(), "since", Instant.ofEpochMilli(t.atMillis()).toString())));
+                weir.health().lastEjection(e).ifPresent(j -> em.put("last_ejection", Map.of(
+                        "reason", j.reason(), "at", Instant.ofEpochMilli(j.atMillis()).toString(),
+                        "duration_seconds", j.duration().toSeconds(), "times_ejected", j.number())));
                 endpoints.add(em);
             }
             m.put("endpoints", endpoints);

@@ -1,30 +1,56 @@
 package io.weir.cluster;
 
+import io.weir.balance.Host;
 import io.weir.balance.LoadBalancer;
 import io.weir.balance.LoadBalancerFactory;
 import io.weir.balance.PickContext;
 import io.weir.config.ClusterConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A named pool of endpoints and the balancer snapshot that picks among them. The snapshot is
- * immutable and swapped whole when membership or weights change, so {@link #pick} takes no lock.
+ * immutable and swapped whole when membership, weights or health change, so {@link #pick} takes no lock.
+ *
+ * <p>Panic mode: when fewer than {@code panic_threshold} of the members are healthy, the snapshot balances
+ * across every member, healthy or not. A health check that fails everywhere (too deep, or a shared
+ * dependency down) then degrades to "no health checking" instead of a site-wide 503, and the few healthy
+ * endpoints left are not buried under the whole load.
  */
 public final class Cluster {
+
+    private static final Logger log = LoggerFactory.getLogger(Cluster.class);
 
     private final ClusterConfig config;
     private final LoadBalancerFactory balancerFactory;
     private final List<Endpoint> endpoints;
+    /** Each endpoint's panic view, made once so a panicking snapshot's hosts keep their identity. */
+    private final List<PanicHost> panicHosts;
+    private final Map<Endpoint, PanicHost> panicHostOf = new IdentityHashMap<>();
     private final HashOn hashOn;
-    private volatile LoadBalancer<Endpoint> balancer;
+    private volatile Snapshot snapshot;
+
+    /** Exactly one of the two is set: the normal balancer over endpoints, or the panic one over their views. */
+    private record Snapshot(LoadBalancer<Endpoint> normal, LoadBalancer<PanicHost> panic) { }
 
     public Cluster(ClusterConfig config, List<Endpoint> endpoints, LoadBalancerFactory balancerFactory) {
         this.config = config;
         this.endpoints = List.copyOf(endpoints);
         this.balancerFactory = balancerFactory;
         this.hashOn = HashOn.parse(config.hashOn()).orElse(null);
-        this.balancer = balancerFactory.create(this.endpoints);
+        List<PanicHost> views = new ArrayList<>();
+        for (Endpoint e : this.endpoints) {
+            PanicHost view = new PanicHost(e);
+            views.add(view);
+            panicHostOf.put(e, view);
+        }
+        this.panicHosts = List.copyOf(views);
+        this.snapshot = new Snapshot(balancerFactory.create(this.endpoints), null);
     }
 
     public String name() {
@@ -46,11 +72,47 @@ public final class Cluster {
 
     /** An available endpoint, preferring one other than {@code ctx.avoid()}; {@code null} when none is. */
     public Endpoint pick(PickContext ctx) {
-        return balancer.pick(ctx);
+        Snapshot s = snapshot;
+        if (s.panic == null) {
+            return s.normal.pick(ctx);
+        }
+        Host avoid = ctx.avoid();
+        PanicHost picked = s.panic.pick(avoid instanceof Endpoint e ? ctx.avoiding(panicHostOf.get(e)) : ctx);
+        return picked == null ? null : picked.endpoint;
     }
 
-    /** Rebuilds the balancer snapshot, e.g. after endpoint states or weights changed. */
-    public void rebuild() {
-        balancer = balancerFactory.create(endpoints);
+    /** Whether the cluster is in panic mode: balancing across all members because too few are healthy. */
+    public boolean panicking() {
+        return snapshot.panic != null;
+    }
+
+    /**
+     * Rebuilds the balancer snapshot after endpoint states or weights changed, entering or leaving panic
+     * mode as the healthy share says. Synchronized so that the last of concurrent rebuilds sees every change.
+     */
+    public synchronized void rebuild() {
+        int members = 0;
+        int healthy = 0;
+        for (Endpoint e : endpoints) {
+            if (e.isMember()) {
+                members++;
+                if (e.isAvailable()) {
+                    healthy++;
+                }
+            }
+        }
+        int threshold = config.health().panicThresholdPercent();
+        boolean panic = members > 0 && (long) healthy * 100 < (long) threshold * members;
+        boolean was = snapshot.panic != null;
+        if (panic && !was) {
+            log.error("cluster {} PANIC: only {} of {} endpoints healthy, under panic_threshold {}%; balancing "
+                    + "across all {} regardless of health until enough recover", name(), healthy, members, threshold,
+                    members);
+        } else if (!panic && was) {
+            log.warn("cluster {} panic over: {} of {} endpoints healthy; unhealthy endpoints take no traffic again",
+                    name(), healthy, members);
+        }
+        snapshot = panic ? new Snapshot(null, balancerFactory.create(panicHosts))
+                : new Snapshot(balancerFactory.create(endpoints), null);
     }
 }

@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One upstream server of a cluster, with its live figures. The proxies count requests on it; the
- * balancer reads the counts. Health state arrives from checkers through {@link #setState}.
+ * balancer reads the counts. Its state has three independent sources, so one cannot undo another:
+ * {@link #setState} (draining, the operator), {@link #setPassingChecks} (active health checks) and
+ * {@link #setEjected} (outlier detection); {@link #state()} combines them.
  */
 public final class Endpoint implements Host {
 
@@ -19,6 +21,9 @@ public final class Endpoint implements Host {
     private final AtomicInteger connections = new AtomicInteger();
     private final PeakEwma latency;
     private volatile EndpointState state = EndpointState.HEALTHY;
+    private volatile boolean passingChecks = true;
+    private volatile boolean ejected;
+    private final Outcomes outcomes = new Outcomes();
     /** Endpoints present when the cluster starts are not ramped: they have been "available since long ago". */
     private volatile long availableSinceNanos = Long.MIN_VALUE;
 
@@ -45,7 +50,7 @@ public final class Endpoint implements Host {
 
     @Override
     public boolean isAvailable() {
-        return state == EndpointState.HEALTHY && weight > 0;
+        return weight > 0 && state() == EndpointState.HEALTHY;
     }
 
     @Override
@@ -63,16 +68,62 @@ public final class Endpoint implements Host {
         return availableSinceNanos;
     }
 
+    /** The combined state: draining (or another state set by {@link #setState}) first, then checks, then ejection. */
     public EndpointState state() {
-        return state;
+        EndpointState s = state;
+        if (s != EndpointState.HEALTHY) {
+            return s;
+        }
+        if (!passingChecks) {
+            return EndpointState.UNHEALTHY;
+        }
+        return ejected ? EndpointState.EJECTED : EndpointState.HEALTHY;
     }
 
-    public void setState(EndpointState next) {
-        EndpointState prev = state;
+    public synchronized void setState(EndpointState next) {
+        EndpointState before = state();
         state = next;
-        if (next == EndpointState.HEALTHY && prev != EndpointState.HEALTHY) {
+        noteAvailability(before);
+    }
+
+    /** The active health checker's verdict. @return whether the combined state changed */
+    public synchronized boolean setPassingChecks(boolean passing) {
+        EndpointState before = state();
+        passingChecks = passing;
+        return noteAvailability(before);
+    }
+
+    /** Outlier detection's verdict. @return whether the combined state changed */
+    public synchronized boolean setEjected(boolean isEjected) {
+        EndpointState before = state();
+        ejected = isEjected;
+        return noteAvailability(before);
+    }
+
+    public boolean isEjected() {
+        return ejected;
+    }
+
+    /** Becoming healthy again starts slow start's ramp. */
+    private boolean noteAvailability(EndpointState before) {
+        EndpointState after = state();
+        if (after == EndpointState.HEALTHY && before != EndpointState.HEALTHY) {
             availableSinceNanos = System.nanoTime();
         }
+        return after != before;
+    }
+
+    /**
+     * Whether this endpoint belongs in the cluster's rotation at all, healthy or not: weight above 0 and
+     * not draining. The panic threshold is a share of these, and panic mode balances across them.
+     */
+    public boolean isMember() {
+        return weight > 0 && state == EndpointState.HEALTHY;
+    }
+
+    /** Successes and failures of real traffic on this endpoint, for outlier detection. */
+    public Outcomes outcomes() {
+        return outcomes;
     }
 
     /** A request (L7) or connection (L4) was placed on this endpoint. */

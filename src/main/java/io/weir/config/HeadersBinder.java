@@ -32,7 +32,7 @@ final class HeadersBinder {
                 .orElse(RouteConfig.HeaderMutation.NONE);
     }
 
-    private List<RouteConfig.Header> headers(YamlMap m, String key, String what) {
+    List<RouteConfig.Header> headers(YamlMap m, String key, String what) {
         Optional<Node> node = m.get(key);
         if (node.isEmpty()) {
             return List.of();

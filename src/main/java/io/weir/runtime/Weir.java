@@ -9,6 +9,7 @@ import io.weir.cluster.ClusterManager;
 import io.weir.config.ListenerConfig;
 import io.weir.config.Protocol;
 import io.weir.config.WeirConfig;
+import io.weir.health.HealthChecks;
 import io.weir.proxy.http.HttpListener;
 import io.weir.proxy.http.HttpListenerContext;
 import io.weir.proxy.http.route.Router;
@@ -42,6 +43,7 @@ public final class Weir implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ClusterManager clusters;
+    private final HealthChecks health;
     private final List<HttpListener> httpListeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
     private final ProxyMetrics metrics = new ProxyMetrics();
@@ -55,6 +57,8 @@ public final class Weir implements AutoCloseable {
         this.boss = transport.newGroup(1, "weir-accept");
         this.workers = transport.newGroup(eventLoops, "weir-loop");
         this.clusters = ClusterManager.build(config.clusters());
+        // Before any listener binds, so the first request already sees each endpoint's initial state.
+        this.health = HealthChecks.start(clusters, workers, transport);
     }
 
     /** Starts every listener of {@code config}; on a bind failure, stops what started and throws. */
@@ -159,6 +163,10 @@ public final class Weir implements AutoCloseable {
         return clusters;
     }
 
+    public HealthChecks health() {
+        return health;
+    }
+
     public String transportName() {
         return transport.name();
     }
@@ -169,6 +177,7 @@ public final class Weir implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        health.close();
         httpListeners.forEach(HttpListener::unbind);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

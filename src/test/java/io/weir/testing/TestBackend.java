@@ -97,6 +97,10 @@ public final class TestBackend implements AutoCloseable {
     private final List<Channel> children = new CopyOnWriteArrayList<>();
 
     private TestBackend(Function<Received, Reply> responder) throws InterruptedException {
+        this(0, responder);
+    }
+
+    private TestBackend(int port, Function<Received, Reply> responder) throws InterruptedException {
         this.responder = responder;
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -108,11 +112,16 @@ public final class TestBackend implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
                                 new Handler(connections.incrementAndGet()));
                     }
-                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                }).bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
     }
 
     public static TestBackend start(Function<Received, Reply> responder) throws InterruptedException {
         return new TestBackend(responder);
+    }
+
+    /** A backend on a given port: one that "comes back" where a closed one was. */
+    public static TestBackend start(int port, Function<Received, Reply> responder) throws InterruptedException {
+        return new TestBackend(port, responder);
     }
 
     /** A backend answering "NAME" to every request, for balancing tests. */

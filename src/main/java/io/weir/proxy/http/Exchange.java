@@ -156,6 +156,7 @@ final class Exchange implements UpstreamListener {
         }
         log.warn("connect to {} failed (route {}, cluster {}): {}", endpoint, route.name(), cluster.name(),
                 cause.getMessage());
+        endpoint.outcomes().failure("connect failed: " + cause.getMessage());
         endEndpoint(-1);
         lastFailed = endpoint;
         if (tries < maxTries) {
@@ -187,6 +188,7 @@ final class Exchange implements UpstreamListener {
             if (cause instanceof PrematureChannelClosureException) {
                 upstreamFailedBeforeResponse("upstream closed the connection before responding");
             } else {
+                endpoint.outcomes().failure("invalid response");
                 fail(HttpResponseStatus.BAD_GATEWAY, "invalid response from " + endpoint + ": " + cause.getMessage());
             }
             return;
@@ -204,6 +206,7 @@ final class Exchange implements UpstreamListener {
             }
             return;
         }
+        endpoint.outcomes().status(code);
         upstreamDeadline = 0;
         armDeadline();
         responseStarted = true;
@@ -378,6 +381,9 @@ final class Exchange implements UpstreamListener {
         boolean replayable = idempotent && !bodyStarted;
         // A pooled connection the upstream had just closed is not the endpoint's fault: one fresh try.
         boolean stale = failed != null && failed.reused() && !staleRetryUsed;
+        if (!stale) {
+            endpoint.outcomes().failure(why);
+        }
         if (replayable && (stale || tries < maxTries)) {
             log.info("{} (route {}, endpoint {}); retrying", why, route.name(), endpoint);
             endEndpoint(-1);
@@ -471,6 +477,7 @@ final class Exchange implements UpstreamListener {
         if (routeDeadline != 0 && now - routeDeadline >= 0) {
             timedOut("route timeout " + route.config().timeout().get().toMillis() + "ms");
         } else if (upstreamDeadline != 0 && now - upstreamDeadline >= 0) {
+            endpoint.outcomes().failure("timeout");
             timedOut("upstream " + endpoint + " did not answer within "
                     + cluster.config().upstreamTimeout().toMillis() + "ms");
         } else {

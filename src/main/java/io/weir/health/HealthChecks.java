@@ -1,0 +1,104 @@
+package io.weir.health;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.weir.cluster.Cluster;
+import io.weir.cluster.ClusterManager;
+import io.weir.cluster.Endpoint;
+import io.weir.config.HealthCheckConfig;
+import io.weir.runtime.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every health mechanism of one running configuration: an {@link EndpointChecker} per endpoint of each
+ * cluster with a {@code health_check}, an {@link OutlierDetector} per cluster with {@code outlier_detection}.
+ * Checkers are spread over the event loops; each uses its own connections, never the proxy's pools.
+ */
+public final class HealthChecks implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HealthChecks.class);
+
+    private final Map<Endpoint, EndpointChecker> checkers = new IdentityHashMap<>();
+    private final List<OutlierDetector> detectors = new ArrayList<>();
+
+    private HealthChecks() {
+    }
+
+    /** Applies initial states and starts checking; returns at once. */
+    public static HealthChecks start(ClusterManager clusters, EventLoopGroup loops, Transport transport) {
+        HealthChecks health = new HealthChecks();
+        for (Cluster cluster : clusters.all()) {
+            cluster.config().health().check().ifPresent(check -> {
+                if (check.initialState() == HealthCheckConfig.InitialState.UNHEALTHY) {
+                    log.info("cluster {}: endpoints take traffic once their first health check passes; until "
+                            + "then the panic threshold lets the cluster serve from all of them", cluster.name());
+                }
+                for (Endpoint endpoint : cluster.endpoints()) {
+                    EventLoop loop = loops.next();
+                    EndpointChecker checker = new EndpointChecker(cluster, endpoint, check, loop,
+                            probe(endpoint, check, loop, transport));
+                    health.checkers.put(endpoint, checker);
+                    checker.start();
+                }
+            });
+            cluster.config().health().outlierDetection().ifPresent(outlier -> {
+                OutlierDetector detector = new OutlierDetector(cluster, outlier, loops.next());
+                health.detectors.add(detector);
+                detector.start();
+            });
+            cluster.rebuild();
+        }
+        return health;
+    }
+
+    private static Probe probe(Endpoint endpoint, HealthCheckConfig check, EventLoop loop, Transport transport) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, check.timeout().toMillis()))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // A tcp check only connects; it reads nothing.
+                    }
+                });
+        return switch (check.type()) {
+            case TCP -> new TcpProbe(bootstrap.option(ChannelOption.AUTO_READ, false), endpoint.address(), check);
+            case HTTP -> new HttpProbe(bootstrap, endpoint, check);
+        };
+    }
+
+    /** The last active-check transition of {@code endpoint} (reason and time), for the admin API. */
+    public Optional<HealthTransition> lastTransition(Endpoint endpoint) {
+        return Optional.ofNullable(checkers.get(endpoint)).map(EndpointChecker::lastTransition);
+    }
+
+    /** The latest ejection of {@code endpoint} by outlier detection (reason, time, length), for the admin API. */
+    public Optional<Ejection> lastEjection(Endpoint endpoint) {
+        for (OutlierDetector d : detectors) {
+            Optional<Ejection> e = d.lastEjection(endpoint);
+            if (e.isPresent()) {
+                return e;
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        checkers.values().forEach(EndpointChecker::stop);
+        detectors.forEach(OutlierDetector::stop);
+    }
+}

@@ -1,0 +1,46 @@
+package io.weir.health;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.weir.config.HealthCheckConfig;
+
+import java.net.InetSocketAddress;
+import java.util.function.Consumer;
+
+/** {@code type: tcp}: the endpoint passes when it accepts a connection, which is closed at once. */
+final class TcpProbe implements Probe {
+
+    private final Bootstrap bootstrap;
+    private final InetSocketAddress address;
+    private final HealthCheckConfig config;
+    private Channel channel;
+
+    TcpProbe(Bootstrap bootstrap, InetSocketAddress address, HealthCheckConfig config) {
+        this.bootstrap = bootstrap;
+        this.address = address;
+        this.config = config;
+    }
+
+    @Override
+    public void start(Consumer<ProbeResult> done) {
+        ChannelFuture connect = bootstrap.connect(address);
+        channel = connect.channel();
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                done.accept(ProbeResult.pass("connected"));
+            } else {
+                done.accept(ProbeResult.fail(Reasons.of(f.cause(), config.timeout())));
+            }
+            connect.channel().close();
+        });
+    }
+
+    @Override
+    public void cancel() {
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+    }
+}
