@@ -11,6 +11,7 @@ final class Metrics {
 
     private long[] latencies = new long[1 << 16];
     private int answered;
+    private int samples;
     private long timedOut;
     private long failed;
     private long sentWhileSlow;
@@ -27,14 +28,25 @@ final class Metrics {
     }
 
     void answered(long latencyNanos) {
-        if (answered == latencies.length) {
-            latencies = Arrays.copyOf(latencies, answered * 2);
-        }
-        latencies[answered++] = latencyNanos;
+        answered++;
+        sample(latencyNanos);
     }
 
-    void timedOut() {
+    /**
+     * A request the client gave up on counts in the percentiles at the timeout: that is what the client
+     * waited. Leaving it out would make an algorithm that times out 5% of requests look as fast as one
+     * that answers them all.
+     */
+    void timedOut(long waitedNanos) {
         timedOut++;
+        sample(waitedNanos);
+    }
+
+    private void sample(long latencyNanos) {
+        if (samples == latencies.length) {
+            latencies = Arrays.copyOf(latencies, samples * 2);
+        }
+        latencies[samples++] = latencyNanos;
     }
 
     void failed() {
@@ -54,7 +66,7 @@ final class Metrics {
     }
 
     RunResult result(String algorithm, Collection<SimServer> servers) {
-        long[] sorted = Arrays.copyOf(latencies, answered);
+        long[] sorted = Arrays.copyOf(latencies, samples);
         Arrays.sort(sorted);
         Map<String, Long> shares = new LinkedHashMap<>();
         int maxQueue = 0;

@@ -158,7 +158,7 @@ final class Simulation {
         r.state = SimRequest.State.TIMED_OUT;
         r.server.host.outstanding--;
         r.server.host.latency().observe(timeoutNanos); // what the proxy saw: no answer within the timeout
-        metrics.timedOut();
+        metrics.timedOut(timeoutNanos);
     }
 
     private void apply(Scenario.EventSpec e) {
