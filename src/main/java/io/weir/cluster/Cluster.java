@@ -17,6 +17,7 @@ public final class Cluster {
     private final LoadBalancerFactory balancerFactory;
     private final List<Endpoint> endpoints;
     private final HashOn hashOn;
+    private final RetryBudget retryBudget;
     private volatile LoadBalancer<Endpoint> balancer;
 
     public Cluster(ClusterConfig config, List<Endpoint> endpoints, LoadBalancerFactory balancerFactory) {
@@ -25,6 +26,7 @@ public final class Cluster {
         this.balancerFactory = balancerFactory;
         this.hashOn = HashOn.parse(config.hashOn()).orElse(null);
         this.balancer = balancerFactory.create(this.endpoints);
+        this.retryBudget = new RetryBudget(config.name(), config.retryBudget(), System::nanoTime);
     }
 
     public String name() {
@@ -42,6 +44,11 @@ public final class Cluster {
     /** What requests are hashed on for this cluster's policy; null when it does not hash. */
     public HashOn hashOn() {
         return hashOn;
+    }
+
+    /** The cap on this cluster's retries, shared by every route that forwards here. */
+    public RetryBudget retryBudget() {
+        return retryBudget;
     }
 
     /** An available endpoint, preferring one other than {@code ctx.avoid()}; {@code null} when none is. */

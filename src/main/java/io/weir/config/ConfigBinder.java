@@ -10,7 +10,7 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Binds the top of the file: {@code admin}, {@code listeners}, {@code clusters}. */
 final class ConfigBinder {
 
-    static final List<String> KEYS = List.of("admin", "listeners", "clusters");
+    static final List<String> KEYS = List.of("admin", "listeners", "clusters", "shutdown_timeout");
     static final List<String> ADMIN_KEYS = List.of("listen", "token_env");
 
     private final YamlReader reader;
@@ -53,7 +53,8 @@ final class ConfigBinder {
         for (int i = 0; i < nodes.size(); i++) {
             listenerBinder.bind(nodes.get(i), i).ifPresent(listeners::add);
         }
-        return new WeirConfig(file, admin, List.copyOf(listeners), List.copyOf(clusters));
+        return new WeirConfig(file, admin, List.copyOf(listeners), List.copyOf(clusters),
+                m.duration("shutdown_timeout", WeirConfig.DEFAULT_SHUTDOWN_TIMEOUT));
     }
 
     private Optional<AdminConfig> admin(Node node) {

@@ -25,6 +25,9 @@ import io.weir.proxy.http.upstream.UpstreamPools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
 
 /**
  * One forwarded request and its response, between a downstream connection and an upstream one. The
@@ -48,8 +51,7 @@ final class Exchange implements UpstreamListener {
     private final boolean hasBody;
     private final boolean head;
     private final boolean clientHttp10;
-    private final boolean idempotent;
-    private final int maxTries;
+    private final RetryRules retry;
     private final long startNanos = System.nanoTime();
     private boolean keepAlive;
 
@@ -60,6 +62,11 @@ final class Exchange implements UpstreamListener {
     private int tries;
     private boolean staleRetryUsed;
     private boolean bodyStarted;
+    /** A body read was asked of downstream: from here the body is streaming and the request cannot be replayed. */
+    private boolean bodyRequested;
+    private ScheduledFuture<?> backoff;
+    /** A 1xx went downstream: response bytes are out, so this request is no longer retried. */
+    private boolean informationalSent;
     private boolean requestSent;
     private boolean awaitingUpstreamWritable;
     private boolean responseStarted;
@@ -70,6 +77,7 @@ final class Exchange implements UpstreamListener {
     /** Absolute deadlines (System.nanoTime), 0 when not running; checked through the connection's {@link Deadline}. */
     private long routeDeadline;
     private long upstreamDeadline;
+    private long tryDeadline;
 
     Exchange(DownstreamHandler downstream, ChannelHandlerContext ctx, HttpRequest request, Route route,
              Cluster cluster, PickContext pick, boolean hasBody, boolean keepAlive, HttpVersion clientVersion) {
@@ -83,14 +91,8 @@ final class Exchange implements UpstreamListener {
         this.keepAlive = keepAlive;
         this.head = request.method() == HttpMethod.HEAD;
         this.clientHttp10 = clientVersion.minorVersion() == 0;
-        this.idempotent = isIdempotent(request.method());
-        // A failed connect sent nothing, so trying another endpoint is always safe.
-        this.maxTries = Math.max(route.config().retries().attempts(), Math.min(3, cluster.endpoints().size()));
-    }
-
-    private static boolean isIdempotent(HttpMethod m) {
-        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.PUT
-                || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
+        this.retry = new RetryRules(route.config().retries(), cluster.retryBudget(), request.method(),
+                cluster.endpoints().size());
     }
 
     void start() {
@@ -115,6 +117,10 @@ final class Exchange implements UpstreamListener {
         endpoint.requestStarted();
         endpointCounted = true;
         tries++;
+        route.config().retries().perTryTimeout().ifPresent(t -> {
+            tryDeadline = System.nanoTime() + t.toNanos();
+            armDeadline();
+        });
         UpstreamPools.acquire(ctx.channel().eventLoop(), chosen, cluster.config(), downstream.transport(), this);
     }
 
@@ -134,6 +140,7 @@ final class Exchange implements UpstreamListener {
         up.write(request);
         if (hasBody) {
             up.flush();
+            bodyRequested = true;
             downstream.readBody();
         } else {
             up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -151,7 +158,7 @@ final class Exchange implements UpstreamListener {
                 cause.getMessage());
         endEndpoint(-1);
         lastFailed = endpoint;
-        if (tries < maxTries) {
+        if (retry.retryConnect(tries)) {
             pickAndConnect();
         } else {
             fail(HttpResponseStatus.BAD_GATEWAY, "could not connect to " + endpoint + ": " + cause.getMessage());
@@ -192,12 +199,17 @@ final class Exchange implements UpstreamListener {
             }
             informational = true;
             if (!clientHttp10) {
+                informationalSent = true;
                 ProxyHeaders.stripHopByHop(response.headers());
                 ctx.write(response);
             }
             return;
         }
+        if (retryStatus(response, code)) {
+            return;
+        }
         upstreamDeadline = 0;
+        tryDeadline = 0;
         armDeadline();
         responseStarted = true;
         upstreamReusable = HttpUtil.isKeepAlive(response);
@@ -218,6 +230,20 @@ final class Exchange implements UpstreamListener {
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         downstream.encoder().answeringHead(head);
         ctx.write(response);
+    }
+
+    /**
+     * The upstream answered a status the route retries: drop this answer (and its connection, whose body is
+     * unread) and try again elsewhere. When no retry is allowed the answer goes downstream as it is.
+     */
+    private boolean retryStatus(HttpResponse response, int code) {
+        if (!route.config().retries().retryOn().status(code)
+                || !retry.retry(RetryRules.Failure.STATUS, code, tries, committed())) {
+            return false;
+        }
+        ReferenceCountUtil.release(response);
+        retryLater(code + " from " + endpoint);
+        return true;
     }
 
     /** A body delimited by the upstream closing is re-framed: chunked for HTTP/1.1, close for HTTP/1.0. */
@@ -352,25 +378,63 @@ final class Exchange implements UpstreamListener {
         if (failed != null) {
             failed.discard();
         }
-        boolean replayable = idempotent && !bodyStarted;
-        // A pooled connection the upstream had just closed is not the endpoint's fault: one fresh try.
-        boolean stale = failed != null && failed.reused() && !staleRetryUsed;
-        if (replayable && (stale || tries < maxTries)) {
-            log.info("{} (route {}, endpoint {}); retrying", why, route.name(), endpoint);
+        // A pooled connection the upstream had just closed is not the endpoint's fault: one fresh try, free.
+        boolean stale = failed != null && failed.reused() && !staleRetryUsed && !committed()
+                && RetryRules.isIdempotent(request.method());
+        if (stale) {
+            log.info("{} (route {}, endpoint {}): a stale pooled connection; trying a fresh one", why, route.name(),
+                    endpoint);
+            staleRetryUsed = true;
+            tries--;
             endEndpoint(-1);
-            if (stale) {
-                staleRetryUsed = true;
-                tries--;
-            } else {
-                lastFailed = endpoint;
-            }
-            requestSent = false;
-            upstreamDeadline = 0;
-            armDeadline();
+            resetTry();
             pickAndConnect();
-            return;
+        } else if (retry.retry(RetryRules.Failure.RESET, 0, tries, committed())) {
+            retryLater(why);
+        } else {
+            fail(HttpResponseStatus.BAD_GATEWAY, why + " (" + endpoint + ")" + refusedBecause());
         }
-        fail(HttpResponseStatus.BAD_GATEWAY, why + " (" + endpoint + ")");
+    }
+
+    /** Ends the failed try and starts the next after the backoff; the next one avoids this endpoint. */
+    private void retryLater(String why) {
+        if (upstream != null) {
+            UpstreamConnection failed = upstream;
+            upstream = null;
+            failed.discard();
+        }
+        endEndpoint(-1);
+        lastFailed = endpoint;
+        resetTry();
+        long delay = retry.backoffNanos();
+        log.info("{} {}: {} (route {}); retry {} in {}ms", request.method(), request.uri(), why, route.name(), tries,
+                TimeUnit.NANOSECONDS.toMillis(delay));
+        if (delay == 0) {
+            pickAndConnect();
+        } else {
+            backoff = ctx.executor().schedule(() -> {
+                backoff = null;
+                if (!done) {
+                    pickAndConnect();
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Past the point of replay: the body is streaming, or response bytes went downstream. */
+    private boolean committed() {
+        return bodyRequested || informationalSent;
+    }
+
+    private void resetTry() {
+        requestSent = false;
+        upstreamDeadline = 0;
+        tryDeadline = 0;
+        armDeadline();
+    }
+
+    private String refusedBecause() {
+        return retry.budgetRefused() ? "; no retry: the retry budget of cluster " + cluster.name() + " is spent" : "";
     }
 
     private void complete() {
@@ -406,8 +470,16 @@ final class Exchange implements UpstreamListener {
     }
 
     private void finish() {
+        if (done) {
+            return;
+        }
         done = true;
         downstream.deadline().disarm();
+        if (backoff != null) {
+            backoff.cancel(false);
+            backoff = null;
+        }
+        retry.end();
         endEndpoint(System.nanoTime() - startNanos);
     }
 
@@ -420,7 +492,7 @@ final class Exchange implements UpstreamListener {
 
     /** Arms the connection's deadline for the earliest of this exchange's running deadlines. */
     private void armDeadline() {
-        long next = earliest(routeDeadline, upstreamDeadline);
+        long next = earliest(routeDeadline, earliest(upstreamDeadline, tryDeadline));
         if (next == 0) {
             downstream.deadline().disarm();
         } else {
@@ -443,6 +515,14 @@ final class Exchange implements UpstreamListener {
         } else if (upstreamDeadline != 0 && now - upstreamDeadline >= 0) {
             timedOut("upstream " + endpoint + " did not answer within "
                     + cluster.config().upstreamTimeout().toMillis() + "ms");
+        } else if (tryDeadline != 0 && now - tryDeadline >= 0) {
+            String why = "try " + tries + " on " + endpoint + " ran past per_try_timeout "
+                    + route.config().retries().perTryTimeout().get().toMillis() + "ms";
+            if (!responseStarted && retry.retry(RetryRules.Failure.TIMEOUT, 504, tries, committed())) {
+                retryLater(why);
+            } else {
+                timedOut(why + refusedBecause());
+            }
         } else {
             armDeadline();
         }
