@@ -6,6 +6,7 @@ import io.weir.balance.PickContext;
 import io.weir.config.ClusterConfig;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A named pool of endpoints and the balancer snapshot that picks among them. The snapshot is
@@ -54,6 +55,24 @@ public final class Cluster {
     /** An available endpoint, preferring one other than {@code ctx.avoid()}; {@code null} when none is. */
     public Endpoint pick(PickContext ctx) {
         return balancer.pick(ctx);
+    }
+
+    /**
+     * Stops new requests to {@code endpoint}; in-flight ones finish. Closing its idle and, after
+     * {@code drain_timeout}, its busy upstream connections is the runtime's part ({@code Weir.drainEndpoint}),
+     * because connections live on the event loops.
+     */
+    public void drain(Endpoint endpoint) {
+        if (!endpoints.contains(endpoint)) {
+            throw new IllegalArgumentException("endpoint " + endpoint + " is not in cluster " + name());
+        }
+        endpoint.drain();
+        rebuild();
+    }
+
+    /** The endpoint with this id ({@code host:port} as configured), if it is in this cluster. */
+    public Optional<Endpoint> endpoint(String id) {
+        return endpoints.stream().filter(e -> e.id().equals(id)).findFirst();
     }
 
     /** Rebuilds the balancer snapshot, e.g. after endpoint states or weights changed. */

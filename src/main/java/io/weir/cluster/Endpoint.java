@@ -19,6 +19,8 @@ public final class Endpoint implements Host {
     private final AtomicInteger connections = new AtomicInteger();
     private final PeakEwma latency;
     private volatile EndpointState state = EndpointState.HEALTHY;
+    /** Kept apart from {@link #state}: a health check that passes must not undo an operator's drain. */
+    private volatile boolean draining;
     /** Endpoints present when the cluster starts are not ramped: they have been "available since long ago". */
     private volatile long availableSinceNanos = Long.MIN_VALUE;
 
@@ -45,7 +47,17 @@ public final class Endpoint implements Host {
 
     @Override
     public boolean isAvailable() {
-        return state == EndpointState.HEALTHY && weight > 0;
+        return state == EndpointState.HEALTHY && weight > 0 && !draining;
+    }
+
+    /** Takes no new requests from now on; those in flight finish (see {@code Cluster.drain}). */
+    public void drain() {
+        draining = true;
+    }
+
+    /** Whether this endpoint takes no new requests by the operator's choice: drained, or weight 0. */
+    public boolean isDraining() {
+        return draining || weight == 0;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.weir.runtime;
 
 import io.netty.channel.EventLoopGroup;
+import io.weir.cluster.Cluster;
 import io.weir.cluster.ClusterManager;
+import io.weir.cluster.Endpoint;
 import io.weir.config.ListenerConfig;
 import io.weir.config.Protocol;
 import io.weir.config.WeirConfig;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +34,7 @@ public final class Weir implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ClusterManager clusters;
+    private final EndpointDrainer drainer;
     private final List<HttpListener> httpListeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
 
@@ -40,6 +44,7 @@ public final class Weir implements AutoCloseable {
         this.boss = transport.newGroup(1, "weir-accept");
         this.workers = transport.newGroup(eventLoops, "weir-loop");
         this.clusters = ClusterManager.build(config.clusters());
+        this.drainer = new EndpointDrainer(workers);
     }
 
     /** Starts every listener of {@code config}; on a bind failure, stops what started and throws. */
@@ -84,6 +89,18 @@ public final class Weir implements AutoCloseable {
 
     public ClusterManager clusters() {
         return clusters;
+    }
+
+    /**
+     * Drains one endpoint of a cluster (deploys, the admin API): no new requests; in-flight ones finish;
+     * after the cluster's {@code drain_timeout} its connections are closed. Completes with {@code true} when
+     * it drained cleanly, {@code false} when the timeout cut requests.
+     */
+    public CompletableFuture<Boolean> drainEndpoint(String clusterName, String endpointId) {
+        Cluster cluster = clusters.require(clusterName);
+        Endpoint endpoint = cluster.endpoint(endpointId).orElseThrow(() -> new IllegalArgumentException(
+                "no endpoint " + endpointId + " in cluster " + clusterName));
+        return drainer.drain(cluster, endpoint, cluster.config().drainTimeout());
     }
 
     public String transportName() {
