@@ -1,6 +1,7 @@
 package io.weir.runtime;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroupFuture;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.ClusterManager;
 import io.weir.cluster.Endpoint;
@@ -18,7 +19,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +38,7 @@ public final class Weir implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ClusterManager clusters;
     private final EndpointDrainer drainer;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final List<HttpListener> httpListeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
 
@@ -107,8 +111,46 @@ public final class Weir implements AutoCloseable {
         return transport.name();
     }
 
+    /**
+     * Stops the way a deploy wants (SIGTERM): stop accepting, let requests in flight finish (their responses
+     * say {@code Connection: close}), close idle kept-alive connections at once, then close everything. Waits
+     * at most {@code timeout}; what is still open then is cut.
+     *
+     * @return {@code true} when every connection finished in time
+     */
+    public boolean shutdownGracefully(Duration timeout) {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            return false;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        httpListeners.forEach(HttpListener::unbind);
+        int open = httpListeners.stream().mapToInt(HttpListener::openConnections).sum();
+        log.info("shutting down: no longer accepting; waiting up to {}ms for {} open connections", timeout.toMillis(),
+                open);
+        List<ChannelGroupFuture> closing = httpListeners.stream().map(HttpListener::closeGracefully).toList();
+        boolean clean = true;
+        for (ChannelGroupFuture f : closing) {
+            long left = deadline - System.nanoTime();
+            clean &= left > 0 && f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+        }
+        if (clean) {
+            log.info("shutdown: every connection finished");
+        } else {
+            log.warn("shutdown: {} connections still open after shutdown_timeout {}ms; closing them",
+                    httpListeners.stream().mapToInt(HttpListener::openConnections).sum(), timeout.toMillis());
+        }
+        closeLoops();
+        return clean;
+    }
+
     @Override
     public void close() {
+        if (shuttingDown.compareAndSet(false, true)) {
+            closeLoops();
+        }
+    }
+
+    private void closeLoops() {
         httpListeners.forEach(HttpListener::unbind);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -44,6 +44,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private DownstreamPeer peer;
     private Exchange exchange;
     private boolean closing;
+    /** Shutting down: finish the request in flight, answer it with {@code Connection: close}, then close. */
+    private boolean closeAfterExchange;
     /** A read was asked for and no message has answered it yet. */
     private boolean readWanted;
 
@@ -168,8 +170,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         // The key is read before the rewrite: a hash on path or headers sees what the client sent.
         PickContext pick = HashKeys.pickContext(cluster.hashOn(), view, peer);
         RequestRewriter.rewrite(view, route.config(), listener, peer);
-        exchange = new Exchange(this, ctx, request, route, cluster, pick, hasBody, keepAlive && !closing,
-                clientVersion);
+        exchange = new Exchange(this, ctx, request, route, cluster, pick, hasBody,
+                keepAlive && !closing && !closeAfterExchange, clientVersion);
         exchange.start();
     }
 
@@ -193,6 +195,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void send(FullHttpResponse response, Route route, boolean close) {
+        close |= closeAfterExchange;
         if (route != null) {
             ProxyHeaders.apply(route.config().responseHeaders(), response.headers());
         }
@@ -206,7 +209,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     /** The response is written; take the next request, or close. */
     void exchangeDone(boolean keepAlive) {
         exchange = null;
-        if (!keepAlive || closing) {
+        if (!keepAlive || closing || closeAfterExchange) {
             closing = true;
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -214,6 +217,24 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         ctx.flush();
         timeouts.awaitRequest(decoder.hasBufferedBytes());
         requestRead();
+    }
+
+    /**
+     * Graceful shutdown, on this connection's event loop: an idle connection closes now; one with a request
+     * in flight closes after its response, which carries {@code Connection: close} when its head has not
+     * gone yet, so the client knows not to send another request on it.
+     */
+    void closeGracefully() {
+        if (closing || closeAfterExchange) {
+            return;
+        }
+        closeAfterExchange = true;
+        if (exchange != null) {
+            exchange.closeAfterResponse();
+        } else {
+            closing = true;
+            ctx.close();
+        }
     }
 
     /** The response already started and cannot be finished: closing is the only honest signal left. */

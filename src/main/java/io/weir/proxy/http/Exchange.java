@@ -317,6 +317,11 @@ final class Exchange implements UpstreamListener {
 
     // ---- downstream events ----------------------------------------------------------------------------
 
+    /** Weir is shutting down: the response says {@code Connection: close} if its head has not gone yet. */
+    void closeAfterResponse() {
+        keepAlive = false;
+    }
+
     void onDownstreamContent(HttpContent content) {
         if (done || upstream == null) {
             content.release();
