@@ -124,23 +124,28 @@ public final class Weir implements AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         httpListeners.forEach(HttpListener::unbind);
-        int open = httpListeners.stream().mapToInt(HttpListener::openConnections).sum();
         log.info("shutting down: no longer accepting; waiting up to {}ms for {} open connections", timeout.toMillis(),
-                open);
-        List<ChannelGroupFuture> closing = httpListeners.stream().map(HttpListener::closeGracefully).toList();
+                openConnections());
         boolean clean = true;
-        for (ChannelGroupFuture f : closing) {
-            long left = deadline - System.nanoTime();
-            clean &= left > 0 && f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+        // Asked again while any is open: a connection accepted just before the unbind may join late.
+        while (clean && openConnections() > 0) {
+            for (ChannelGroupFuture f : httpListeners.stream().map(HttpListener::closeGracefully).toList()) {
+                long left = deadline - System.nanoTime();
+                clean &= left > 0 && f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+            }
         }
         if (clean) {
             log.info("shutdown: every connection finished");
         } else {
             log.warn("shutdown: {} connections still open after shutdown_timeout {}ms; closing them",
-                    httpListeners.stream().mapToInt(HttpListener::openConnections).sum(), timeout.toMillis());
+                    openConnections(), timeout.toMillis());
         }
         closeLoops();
         return clean;
+    }
+
+    private int openConnections() {
+        return httpListeners.stream().mapToInt(HttpListener::openConnections).sum();
     }
 
     @Override

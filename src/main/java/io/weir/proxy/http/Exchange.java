@@ -412,7 +412,8 @@ final class Exchange implements UpstreamListener {
         lastFailed = endpoint;
         resetTry();
         long delay = retry.backoffNanos();
-        log.info("{} {}: {} (route {}); retry {} in {}ms", request.method(), request.uri(), why, route.name(), tries,
+        // Debug, not info: in an outage this is every request; the budget's own line says when it is too many.
+        log.debug("{} {}: {} (route {}); retry {} in {}ms", request.method(), request.uri(), why, route.name(), tries,
                 TimeUnit.NANOSECONDS.toMillis(delay));
         if (delay == 0) {
             pickAndConnect();
