@@ -74,10 +74,7 @@ final class Exchange implements UpstreamListener {
     private boolean upstreamReusable;
     private boolean done;
     private long bodyBytes;
-    /** Absolute deadlines (System.nanoTime), 0 when not running; checked through the connection's {@link Deadline}. */
-    private long routeDeadline;
-    private long upstreamDeadline;
-    private long tryDeadline;
+    private final ExchangeDeadlines deadlines;
 
     Exchange(DownstreamHandler downstream, ChannelHandlerContext ctx, HttpRequest request, Route route,
              Cluster cluster, PickContext pick, boolean hasBody, boolean keepAlive, HttpVersion clientVersion) {
@@ -91,14 +88,14 @@ final class Exchange implements UpstreamListener {
         this.keepAlive = keepAlive;
         this.head = request.method() == HttpMethod.HEAD;
         this.clientHttp10 = clientVersion.minorVersion() == 0;
+        this.deadlines = new ExchangeDeadlines(downstream.deadline());
         this.retry = new RetryRules(route.config().retries(), cluster.retryBudget(), request.method(),
                 cluster.endpoints().size());
     }
 
     void start() {
         route.config().timeout().ifPresent(t -> {
-            routeDeadline = startNanos + t.toNanos();
-            armDeadline();
+            deadlines.startRoute(startNanos + t.toNanos());
         });
         pickAndConnect();
     }
@@ -118,8 +115,7 @@ final class Exchange implements UpstreamListener {
         endpointCounted = true;
         tries++;
         route.config().retries().perTryTimeout().ifPresent(t -> {
-            tryDeadline = System.nanoTime() + t.toNanos();
-            armDeadline();
+            deadlines.startTry(t.toNanos());
         });
         UpstreamPools.acquire(ctx.channel().eventLoop(), chosen, cluster.config(), downstream.transport(), this);
     }
@@ -208,9 +204,7 @@ final class Exchange implements UpstreamListener {
         if (retryStatus(response, code)) {
             return;
         }
-        upstreamDeadline = 0;
-        tryDeadline = 0;
-        armDeadline();
+        deadlines.endTry();
         responseStarted = true;
         upstreamReusable = HttpUtil.isKeepAlive(response);
         HttpHeaders headers = response.headers();
@@ -372,8 +366,7 @@ final class Exchange implements UpstreamListener {
     private void requestSent() {
         requestSent = true;
         if (!responseStarted) {
-            upstreamDeadline = System.nanoTime() + cluster.config().upstreamTimeout().toNanos();
-            armDeadline();
+            deadlines.startUpstream(cluster.config().upstreamTimeout().toNanos());
         }
     }
 
@@ -434,9 +427,7 @@ final class Exchange implements UpstreamListener {
 
     private void resetTry() {
         requestSent = false;
-        upstreamDeadline = 0;
-        tryDeadline = 0;
-        armDeadline();
+        deadlines.endTry();
     }
 
     private String refusedBecause() {
@@ -480,7 +471,7 @@ final class Exchange implements UpstreamListener {
             return;
         }
         done = true;
-        downstream.deadline().disarm();
+        deadlines.disarm();
         if (backoff != null) {
             backoff.cancel(false);
             backoff = null;
@@ -496,41 +487,25 @@ final class Exchange implements UpstreamListener {
         }
     }
 
-    /** Arms the connection's deadline for the earliest of this exchange's running deadlines. */
-    private void armDeadline() {
-        long next = earliest(routeDeadline, earliest(upstreamDeadline, tryDeadline));
-        if (next == 0) {
-            downstream.deadline().disarm();
-        } else {
-            downstream.deadline().arm(next - System.nanoTime());
-        }
-    }
-
-    private static long earliest(long a, long b) {
-        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
-    }
-
     /** The connection's deadline fired: whichever of this exchange's deadlines has passed decides. */
     void onDeadline() {
         if (done) {
             return;
         }
-        long now = System.nanoTime();
-        if (routeDeadline != 0 && now - routeDeadline >= 0) {
-            timedOut("route timeout " + route.config().timeout().get().toMillis() + "ms");
-        } else if (upstreamDeadline != 0 && now - upstreamDeadline >= 0) {
-            timedOut("upstream " + endpoint + " did not answer within "
+        switch (deadlines.expired()) {
+            case ROUTE -> timedOut("route timeout " + route.config().timeout().get().toMillis() + "ms");
+            case UPSTREAM -> timedOut("upstream " + endpoint + " did not answer within "
                     + cluster.config().upstreamTimeout().toMillis() + "ms");
-        } else if (tryDeadline != 0 && now - tryDeadline >= 0) {
-            String why = "try " + tries + " on " + endpoint + " ran past per_try_timeout "
-                    + route.config().retries().perTryTimeout().get().toMillis() + "ms";
-            if (!responseStarted && retry.retry(RetryRules.Failure.TIMEOUT, 504, tries, committed())) {
-                retryLater(why);
-            } else {
-                timedOut(why + refusedBecause());
+            case TRY -> {
+                String why = "try " + tries + " on " + endpoint + " ran past per_try_timeout "
+                        + route.config().retries().perTryTimeout().get().toMillis() + "ms";
+                if (!responseStarted && retry.retry(RetryRules.Failure.TIMEOUT, 504, tries, committed())) {
+                    retryLater(why);
+                } else {
+                    timedOut(why + refusedBecause());
+                }
             }
-        } else {
-            armDeadline();
+            case NONE -> { }
         }
     }
 

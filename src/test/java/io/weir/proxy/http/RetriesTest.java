@@ -162,6 +162,34 @@ class RetriesTest {
     }
 
     @Test
+    void theRouteTimeoutBoundsAllTriesTogether() throws Exception {
+        RawBackend silent = track(RawBackend.start((s, head) -> { }));
+        RawBackend silent2 = track(RawBackend.start((s, head) -> { }));
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    routes:
+                      - cluster: app
+                        timeout: 500ms
+                        retries: { attempts: 20, per_try_timeout: 100ms, backoff: { base: 1ms } }
+                clusters:
+                  - name: app
+                    endpoints: [ %s, %s ]
+                """.formatted(silent.address(), silent2.address())));
+        assertThat(weir.get("/x").statusCode()).isEqualTo(504);
+        // Far fewer than 20 tries fit in 500ms of 100ms tries.
+        assertThat(silent.heads().size() + silent2.heads().size()).isBetween(2, 6);
+    }
+
+    @Test
+    void theUpstreamTimeoutStillAnswers504() throws Exception {
+        RawBackend silent = track(RawBackend.start((s, head) -> { }));
+        WeirHarness weir = weir("{ attempts: 1 }", "upstream_timeout: 150ms", silent.address());
+        assertThat(weir.get("/x").statusCode()).isEqualTo(504);
+    }
+
+    @Test
     void nothingIsRetriedOnceTheResponseStarted() throws Exception {
         RawBackend breaks = track(RawBackend.start((s, head) -> {
             RawBackend.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial");
