@@ -48,6 +48,10 @@ class GracefulShutdownTest {
     }
 
     private WeirHarness weir(String slow, String fast) throws Exception {
+        return weir(slow, fast, 2);
+    }
+
+    private WeirHarness weir(String slow, String fast, int eventLoops) throws Exception {
         return track(WeirHarness.start("""
                 listeners:
                   - name: web
@@ -61,7 +65,7 @@ class GracefulShutdownTest {
                     endpoints: [ %s ]
                   - name: fast
                     endpoints: [ %s ]
-                """.formatted(slow, fast)));
+                """.formatted(slow, fast), eventLoops));
     }
 
     private RawBackend gated() throws Exception {
@@ -116,6 +120,29 @@ class GracefulShutdownTest {
         assertThat(last.status()).isEqualTo(200);
         assertThat(last.header("connection")).isEqualTo("close");
         assertThat(keptAlive.readResponse()).isNull();
+        assertThat(shutdown.get(20, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aRequestHeadHalfReceivedIsStillAnswered() throws Exception {
+        RawBackend slow = gated();
+        TestBackend fast = track(TestBackend.named("fast"));
+        WeirHarness weir = weir(slow.address(), fast.address(), 1);
+        RawHttp client = track(new RawHttp(weir.port()));
+        client.write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(client.readResponse().status()).isEqualTo(200);
+        client.write("GET /fast/again HTTP/1.1\r\nHo");
+        // One event loop: by the time it has proxied the probe's request, it has read the partial head.
+        RawHttp probe = track(new RawHttp(weir.port()));
+        probe.write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(probe.readResponse().status()).isEqualTo(200);
+        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
+                () -> weir.weir().shutdownGracefully(Duration.ofSeconds(20)));
+        assertThat(probe.readResponse()).isNull();
+        client.write("st: x\r\n\r\n");
+        RawHttp.Response r = client.readResponse();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("connection")).isEqualTo("close");
         assertThat(shutdown.get(20, TimeUnit.SECONDS)).isTrue();
     }
 

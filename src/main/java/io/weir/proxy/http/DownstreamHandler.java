@@ -231,10 +231,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         closeAfterExchange = true;
         if (exchange != null) {
             exchange.closeAfterResponse();
-        } else {
+        } else if (!decoder.hasBufferedBytes()) {
             closing = true;
             ctx.close();
         }
+        // Else part of a request head is here: it is answered (with Connection: close) like one in flight;
+        // request_header_timeout still bounds a client that never finishes it.
     }
 
     /** The response already started and cannot be finished: closing is the only honest signal left. */
