@@ -61,7 +61,7 @@ final class Exchange implements UpstreamListener {
     private UpstreamConnection upstream;
     private int tries;
     private boolean staleRetryUsed;
-    private boolean bodyStarted;
+    private TryListener currentTry;
     /** A body read was asked of downstream: from here the body is streaming and the request cannot be replayed. */
     private boolean bodyRequested;
     private ScheduledFuture<?> backoff;
@@ -114,10 +114,14 @@ final class Exchange implements UpstreamListener {
         endpoint.requestStarted();
         endpointCounted = true;
         tries++;
-        route.config().retries().perTryTimeout().ifPresent(t -> {
-            deadlines.startTry(t.toNanos());
-        });
-        UpstreamPools.acquire(ctx.channel().eventLoop(), chosen, cluster.config(), downstream.transport(), this);
+        UpstreamListener listener = this;
+        if (route.config().retries().perTryTimeout().isPresent()) {
+            deadlines.startTry(route.config().retries().perTryTimeout().get().toNanos());
+            // Only a per-try timeout can give up a try whose connect is pending; guard it from the next one.
+            currentTry = new TryListener(this);
+            listener = currentTry;
+        }
+        UpstreamPools.acquire(ctx.channel().eventLoop(), chosen, cluster.config(), downstream.transport(), listener);
     }
 
     // ---- upstream connection events -------------------------------------------------------------------
@@ -321,7 +325,6 @@ final class Exchange implements UpstreamListener {
             content.release();
             return;
         }
-        bodyStarted = true;
         bodyBytes += content.content().readableBytes();
         if (bodyBytes > route.config().maxBody()) {
             content.release();
@@ -400,6 +403,10 @@ final class Exchange implements UpstreamListener {
             UpstreamConnection failed = upstream;
             upstream = null;
             failed.discard();
+        }
+        if (currentTry != null) {
+            currentTry.abandon();
+            currentTry = null;
         }
         endEndpoint(-1);
         lastFailed = endpoint;

@@ -154,6 +154,26 @@ class RetriesTest {
     }
 
     @Test
+    void aTryStuckConnectingIsGivenUpAtItsTimeout() throws Exception {
+        // A listening socket whose accept queue is full: the kernel drops further SYNs, so connects hang.
+        java.net.ServerSocket full = track(new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
+        for (int i = 0; i < 16; i++) {
+            java.net.Socket filler = track(new java.net.Socket());
+            try {
+                filler.connect(full.getLocalSocketAddress(), 200);
+            } catch (java.net.SocketTimeoutException e) {
+                break;
+            }
+        }
+        TestBackend good = track(TestBackend.named("good"));
+        WeirHarness weir = weir("{ attempts: 2, per_try_timeout: 200ms, backoff: { base: 1ms } }",
+                "connect_timeout: 5s", "127.0.0.1:" + full.getLocalPort(), good.address());
+        for (int i = 0; i < 4; i++) {
+            assertThat(weir.get("/x").body()).isEqualTo("good");
+        }
+    }
+
+    @Test
     void aTryPastItsTimeoutIs504WhenNoRetryIsLeft() throws Exception {
         RawBackend silent = track(RawBackend.start((s, head) -> { }));
         WeirHarness weir = weir("{ attempts: 1, per_try_timeout: 100ms }", "", silent.address());
