@@ -253,4 +253,40 @@ class RetriesTest {
         assertThat(retries + exhausted).isEqualTo(6);
         assertThat(retries).isBetween(2, 6);
     }
+
+    @Test
+    void duringAnOutageRetriesInFlightStayWithinTheBudgetShare() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        TestBackend failing = track(TestBackend.start(r -> Reply.of(503, "down")));
+        RawBackend held = track(RawBackend.start((s, head) -> {
+            gate.await();
+            RawBackend.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        }));
+        closeables.add(gate::countDown);
+        WeirHarness weir = weir("{ attempts: 2, backoff: { base: 1ms } }",
+                "retry_budget: { percent: 20, min_per_second: 0 }", failing.address(), held.address());
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            responses.add(weir.client().sendAsync(HttpRequest.newBuilder(weir.uri("/x/" + i))
+                    .timeout(java.time.Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        // Each request either got its 503 or waits on the held endpoint (first try or retry).
+        org.awaitility.Awaitility.await().atMost(10, java.util.concurrent.TimeUnit.SECONDS).until(() ->
+                responses.stream().filter(java.util.concurrent.CompletableFuture::isDone).count()
+                        + held.heads().size() == 20);
+        int firstTriesFailed = failing.received().size();
+        int retries = held.heads().size() - (20 - firstTriesFailed);
+        // 20% of at most 20 requests in flight: no more than 4 retries at once, and none has ended yet.
+        assertThat(retries).isBetween(0, 4);
+        assertThat(weir.weir().clusters().require("app").retryBudget().exhausted())
+                .isEqualTo(firstTriesFailed - retries);
+        gate.countDown();
+        long ok = 0;
+        for (var r : responses) {
+            if (r.get(20, java.util.concurrent.TimeUnit.SECONDS).statusCode() == 200) {
+                ok++;
+            }
+        }
+        assertThat(ok).isEqualTo(20 - firstTriesFailed + retries);
+    }
 }
