@@ -70,6 +70,12 @@ public final class Cluster {
         rebuild();
     }
 
+    /** Ends a {@link #drain}: the endpoint takes new requests again (through slow start, if configured). */
+    public void undrain(Endpoint endpoint) {
+        endpoint.undrain();
+        rebuild();
+    }
+
     /** The endpoint with this id ({@code host:port} as configured), if it is in this cluster. */
     public Optional<Endpoint> endpoint(String id) {
         return endpoints.stream().filter(e -> e.id().equals(id)).findFirst();

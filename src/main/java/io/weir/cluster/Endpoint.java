@@ -55,6 +55,14 @@ public final class Endpoint implements Host {
         draining = true;
     }
 
+    /** Takes requests again after {@link #drain}, ramped by slow start like an endpoint that came back. */
+    public void undrain() {
+        if (draining) {
+            availableSinceNanos = System.nanoTime();
+            draining = false;
+        }
+    }
+
     /** Whether this endpoint takes no new requests by the operator's choice: drained, or weight 0. */
     public boolean isDraining() {
         return draining || weight == 0;

@@ -120,6 +120,13 @@ class DrainTest {
             assertThat(weir.get("/y").body()).isEqualTo("b");
         }
         assertThat(a.received()).hasSize(before);
+
+        var cluster = weir.weir().clusters().require("app");
+        cluster.undrain(cluster.endpoint(a.address()).get());
+        for (int i = 0; i < 6; i++) {
+            weir.get("/z");
+        }
+        assertThat(a.received()).hasSize(before + 3);
     }
 
     @Test
