@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Demo demo = Demo.start(port, backendPort, adminPort);
         demo.printTryLines(System.out);
-        RunCommand.serveUntilShutdown(demo);
+        ShutdownSignals.serveUntilStopped(demo::close);
         return 0;
     }
 

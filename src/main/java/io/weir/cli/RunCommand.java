@@ -8,9 +8,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
-/** {@code weir run --config FILE}: serve until stopped. An invalid file is refused with its problems. */
+/**
+ * {@code weir run --config FILE}: serve until SIGTERM or SIGINT, then shut down gracefully (in-flight requests
+ * finish, up to {@code shutdown_timeout}) and exit 0. An invalid file is refused with its problems.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Serve the configured listeners.")
 final class RunCommand implements Callable<Integer> {
 
@@ -27,22 +29,7 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         Weir weir = Weir.start(loaded);
-        serveUntilShutdown(weir);
+        ShutdownSignals.serveUntilStopped(() -> weir.shutdownGracefully(loaded.shutdownTimeout()));
         return 0;
-    }
-
-    static void serveUntilShutdown(AutoCloseable... running) throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (AutoCloseable c : running) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // Shutting down anyway; nothing better to do with it.
-                }
-            }
-            stopped.countDown();
-        }, "weir-shutdown"));
-        stopped.await();
     }
 }

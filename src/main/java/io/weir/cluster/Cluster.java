@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A named pool of endpoints and the balancer snapshot that picks among them. The snapshot is
@@ -37,6 +38,7 @@ public final class Cluster {
 
     /** Exactly one of the two is set: the normal balancer over endpoints, or the panic one over their views. */
     private record Snapshot(LoadBalancer<Endpoint> normal, LoadBalancer<PanicHost> panic) { }
+    private final RetryBudget retryBudget;
 
     public Cluster(ClusterConfig config, List<Endpoint> endpoints, LoadBalancerFactory balancerFactory) {
         this.config = config;
@@ -51,6 +53,7 @@ public final class Cluster {
         }
         this.panicHosts = List.copyOf(views);
         this.snapshot = new Snapshot(balancerFactory.create(this.endpoints), null);
+        this.retryBudget = new RetryBudget(config.name(), config.retryBudget(), System::nanoTime);
     }
 
     public String name() {
@@ -70,6 +73,11 @@ public final class Cluster {
         return hashOn;
     }
 
+    /** The cap on this cluster's retries, shared by every route that forwards here. */
+    public RetryBudget retryBudget() {
+        return retryBudget;
+    }
+
     /** An available endpoint, preferring one other than {@code ctx.avoid()}; {@code null} when none is. */
     public Endpoint pick(PickContext ctx) {
         Snapshot s = snapshot;
@@ -79,6 +87,30 @@ public final class Cluster {
         Host avoid = ctx.avoid();
         PanicHost picked = s.panic.pick(avoid instanceof Endpoint e ? ctx.avoiding(panicHostOf.get(e)) : ctx);
         return picked == null ? null : picked.endpoint;
+    }
+
+    /**
+     * Stops new requests to {@code endpoint}; in-flight ones finish. Closing its idle and, after
+     * {@code drain_timeout}, its busy upstream connections is the runtime's part ({@code Weir.drainEndpoint}),
+     * because connections live on the event loops.
+     */
+    public void drain(Endpoint endpoint) {
+        if (!endpoints.contains(endpoint)) {
+            throw new IllegalArgumentException("endpoint " + endpoint + " is not in cluster " + name());
+        }
+        endpoint.drain();
+        rebuild();
+    }
+
+    /** Ends a {@link #drain}: the endpoint takes new requests again (through slow start, if configured). */
+    public void undrain(Endpoint endpoint) {
+        endpoint.undrain();
+        rebuild();
+    }
+
+    /** The endpoint with this id ({@code host:port} as configured), if it is in this cluster. */
+    public Optional<Endpoint> endpoint(String id) {
+        return endpoints.stream().filter(e -> e.id().equals(id)).findFirst();
     }
 
     /** Whether the cluster is in panic mode: balancing across all members because too few are healthy. */

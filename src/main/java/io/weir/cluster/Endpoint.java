@@ -24,6 +24,8 @@ public final class Endpoint implements Host {
     private volatile boolean passingChecks = true;
     private volatile boolean ejected;
     private final Outcomes outcomes = new Outcomes();
+    /** Kept apart from {@link #state}: a health check that passes must not undo an operator's drain. */
+    private volatile boolean draining;
     /** Endpoints present when the cluster starts are not ramped: they have been "available since long ago". */
     private volatile long availableSinceNanos = Long.MIN_VALUE;
 
@@ -53,6 +55,23 @@ public final class Endpoint implements Host {
         return weight > 0 && state() == EndpointState.HEALTHY;
     }
 
+    /** Takes no new requests from now on; those in flight finish (see {@code Cluster.drain}). */
+    public synchronized void drain() {
+        draining = true;
+    }
+
+    /** Takes requests again after {@link #drain}, ramped by slow start like an endpoint that came back. */
+    public synchronized void undrain() {
+        EndpointState before = state();
+        draining = false;
+        noteAvailability(before);
+    }
+
+    /** Whether this endpoint takes no new requests by the operator's choice: drained, or weight 0. */
+    public boolean isDraining() {
+        return draining || weight == 0;
+    }
+
     @Override
     public int outstanding() {
         return outstanding.get();
@@ -70,6 +89,9 @@ public final class Endpoint implements Host {
 
     /** The combined state: draining (or another state set by {@link #setState}) first, then checks, then ejection. */
     public EndpointState state() {
+        if (draining) {
+            return EndpointState.DRAINING;
+        }
         EndpointState s = state;
         if (s != EndpointState.HEALTHY) {
             return s;
@@ -118,7 +140,7 @@ public final class Endpoint implements Host {
      * not draining. The panic threshold is a share of these, and panic mode balances across them.
      */
     public boolean isMember() {
-        return weight > 0 && state == EndpointState.HEALTHY;
+        return weight > 0 && state == EndpointState.HEALTHY && !draining;
     }
 
     /** Successes and failures of real traffic on this endpoint, for outlier detection. */

@@ -15,11 +15,14 @@ import java.util.Optional;
  * @param upstreamTimeout   how long an upstream may take to send response headers after the request (504)
  * @param tuning            algorithm settings beyond the policy name (ring size, bounded load, slow-start shape, …)
  * @param health            active health checks, outlier detection and the panic threshold
+ * @param retryBudget       how many retries the cluster takes at most, whatever the routes ask for
+ * @param drainTimeout      how long a draining endpoint's in-flight requests may run before they are cut
  */
 public record ClusterConfig(String name, BalancePolicy balance, Optional<String> hashOn,
                             List<EndpointConfig> endpoints, Duration connectTimeout, int poolMaxIdle,
                             Duration poolIdleTimeout, Duration upstreamTimeout, Optional<Duration> slowStart,
-                            BalanceTuning tuning, HealthConfig health) {
+                            BalanceTuning tuning, HealthConfig health, RetryBudget retryBudget,
+                            Duration drainTimeout) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_POOL_MAX_IDLE = 64;
@@ -28,6 +31,17 @@ public record ClusterConfig(String name, BalancePolicy balance, Optional<String>
     public static final BalancePolicy DEFAULT_BALANCE = BalancePolicy.ROUND_ROBIN;
     /** What ring_hash and maglev hash when {@code hash_on} is not given. */
     public static final String DEFAULT_HASH_ON = "source_ip";
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * {@code retry_budget: { percent: 20, min_per_second: 3 }}: retries in flight may be at most
+     * {@code percent} of the cluster's requests in flight, and {@code min_per_second} are always allowed so a
+     * quiet cluster can still retry. Retries multiply load exactly when endpoints are failing; the budget keeps
+     * an outage from tripling itself.
+     */
+    public record RetryBudget(int percent, int minPerSecond) {
+        public static final RetryBudget DEFAULT = new RetryBudget(20, 3);
+    }
 
     /**
      * Optional algorithm settings; empty / zero = the balancer's default.

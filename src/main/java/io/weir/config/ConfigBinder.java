@@ -10,7 +10,7 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Binds the top of the file: {@code admin}, {@code listeners}, {@code clusters}. */
 final class ConfigBinder {
 
-    static final List<String> KEYS = List.of("admin", "listeners", "clusters", "access_log");
+    static final List<String> KEYS = List.of("admin", "listeners", "clusters", "access_log", "shutdown_timeout");
     static final List<String> ACCESS_LOG_KEYS = List.of("path", "format", "queue_size");
     static final List<String> ADMIN_KEYS = List.of("listen", "token_env");
 
@@ -56,7 +56,8 @@ final class ConfigBinder {
             listenerBinder.bind(nodes.get(i), i).ifPresent(listeners::add);
         }
         Optional<AccessLogConfig> accessLog = m.get("access_log").flatMap(this::accessLog);
-        return new WeirConfig(file, admin, List.copyOf(listeners), List.copyOf(clusters), accessLog);
+        return new WeirConfig(file, admin, List.copyOf(listeners), List.copyOf(clusters), accessLog,
+                m.duration("shutdown_timeout", WeirConfig.DEFAULT_SHUTDOWN_TIMEOUT));
     }
 
     private Optional<AccessLogConfig> accessLog(Node node) {

@@ -23,7 +23,9 @@ final class RouteBinder {
     static final List<String> SPLIT_KEYS = List.of("cluster", "weight");
     static final List<String> REDIRECT_KEYS = List.of("status", "scheme", "host", "port", "path", "prefix_rewrite");
     static final List<String> RESPOND_KEYS = List.of("status", "body", "content_type");
-    static final List<String> RETRY_KEYS = List.of("attempts");
+    static final List<String> RETRY_KEYS = List.of("attempts", "per_try_timeout", "retry_on",
+            "retry_non_idempotent", "backoff");
+    static final List<String> BACKOFF_KEYS = List.of("base", "max");
     /** Keys that only mean something when the route forwards upstream. */
     private static final List<String> FORWARD_ONLY = List.of("host_rewrite", "prefix_rewrite", "timeout", "retries");
     private static final Set<Integer> REDIRECT_STATUSES = Set.of(301, 302, 307, 308);
@@ -33,12 +35,14 @@ final class RouteBinder {
     private final SourceIndex index;
     private final RouteMatchBinder matchBinder;
     private final HeadersBinder headersBinder;
+    private final RetryBinder retryBinder;
 
     RouteBinder(YamlReader reader, SourceIndex index) {
         this.reader = reader;
         this.index = index;
         this.matchBinder = new RouteMatchBinder(reader);
         this.headersBinder = new HeadersBinder(reader);
+        this.retryBinder = new RetryBinder(reader);
     }
 
     /** @param names explicit route names seen so far in this listener, to report duplicates */
@@ -90,9 +94,7 @@ final class RouteBinder {
         }
         Optional<Duration> timeout = m.duration("timeout");
         long maxBody = m.size("max_body", Long.MAX_VALUE).orElse(RouteConfig.DEFAULT_MAX_BODY);
-        RouteConfig.RetryPolicy retries = m.map("retries", "retries", RETRY_KEYS)
-                .map(r -> new RouteConfig.RetryPolicy(r.integer("attempts", 1, Integer.MAX_VALUE)
-                        .orElse(RouteConfig.RetryPolicy.NONE.attempts())))
+        RouteConfig.RetryPolicy retries = m.map("retries", "retries", RETRY_KEYS).map(retryBinder::bind)
                 .orElse(RouteConfig.RetryPolicy.NONE);
         return new RouteConfig(name, match, cluster, split, redirect, respond, requestHeaders, responseHeaders,
                 hostRewrite, prefixRewrite, timeout, maxBody, retries);

@@ -47,8 +47,32 @@ public record RouteConfig(String name, RouteMatch match, Optional<String> cluste
 
     public record Header(String name, String value) { }
 
-    /** {@code retries: { attempts: 2 }}: how many tries in all a request may take. */
-    public record RetryPolicy(int attempts) {
-        public static final RetryPolicy NONE = new RetryPolicy(1);
+    /**
+     * {@code retries: { attempts: 3, per_try_timeout: 1s, retry_on: [...], retry_non_idempotent: false,
+     * backoff: { base: 25ms, max: 250ms } }}.
+     *
+     * @param attempts           how many tries in all a request may take (1 = no retry)
+     * @param perTryTimeout      how long one try may wait for the response head, from its start; then 504
+     * @param retryOn            which failures are retried
+     * @param retryNonIdempotent whether POST and PATCH may be retried too (they may have had an effect)
+     * @param backoff            the wait before each retry, with full jitter
+     */
+    public record RetryPolicy(int attempts, Optional<Duration> perTryTimeout, RetryOn retryOn,
+                              boolean retryNonIdempotent, Backoff backoff) {
+        public static final RetryPolicy NONE = new RetryPolicy(1, Optional.empty(), RetryOn.DEFAULT, false,
+                Backoff.DEFAULT);
+
+        /** A policy of {@code attempts} tries with every other setting at its default. */
+        public static RetryPolicy attempts(int attempts) {
+            return new RetryPolicy(attempts, Optional.empty(), RetryOn.DEFAULT, false, Backoff.DEFAULT);
+        }
+    }
+
+    /**
+     * The wait before retry {@code n} (1-based) is uniformly random in {@code [0, min(max, base × 2^(n-1))]}
+     * ("full jitter"): clients that failed together do not come back together.
+     */
+    public record Backoff(Duration base, Duration max) {
+        public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(25), Duration.ofMillis(250));
     }
 }

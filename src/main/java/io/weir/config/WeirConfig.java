@@ -1,12 +1,20 @@
 package io.weir.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** One validated configuration: immutable, read by the hot path through {@code Runtime}'s snapshot. */
+/**
+ * One validated configuration: immutable, read by the hot path through {@code Runtime}'s snapshot.
+ *
+ * @param shutdownTimeout on SIGTERM, how long in-flight requests may take to finish before Weir closes anyway
+ */
 public record WeirConfig(Path source, Optional<AdminConfig> admin, List<ListenerConfig> listeners,
-                         List<ClusterConfig> clusters, Optional<AccessLogConfig> accessLog) {
+                         List<ClusterConfig> clusters, Optional<AccessLogConfig> accessLog,
+                         Duration shutdownTimeout) {
+
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     public Optional<ClusterConfig> cluster(String name) {
         return clusters.stream().filter(c -> c.name().equals(name)).findFirst();

@@ -5,7 +5,10 @@ import io.weir.accesslog.AccessLog;
 import io.weir.admin.AdminServer;
 import io.weir.metrics.ProxyMetrics;
 import io.weir.proxy.http.RequestObserver;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.weir.cluster.Cluster;
 import io.weir.cluster.ClusterManager;
+import io.weir.cluster.Endpoint;
 import io.weir.config.ListenerConfig;
 import io.weir.config.Protocol;
 import io.weir.config.WeirConfig;
@@ -28,6 +31,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +50,8 @@ public final class Weir implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ClusterManager clusters;
     private final HealthChecks health;
+    private final EndpointDrainer drainer;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final List<HttpListener> httpListeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
     private final ProxyMetrics metrics = new ProxyMetrics();
@@ -59,6 +67,7 @@ public final class Weir implements AutoCloseable {
         this.clusters = ClusterManager.build(config.clusters());
         // Before any listener binds, so the first request already sees each endpoint's initial state.
         this.health = HealthChecks.start(clusters, workers, transport);
+        this.drainer = new EndpointDrainer(workers);
     }
 
     /** Starts every listener of {@code config}; on a bind failure, stops what started and throws. */
@@ -167,12 +176,68 @@ public final class Weir implements AutoCloseable {
         return health;
     }
 
+    /**
+     * Drains one endpoint of a cluster (deploys, the admin API): no new requests; in-flight ones finish;
+     * after the cluster's {@code drain_timeout} its connections are closed. Completes with {@code true} when
+     * it drained cleanly, {@code false} when the timeout cut requests.
+     */
+    public CompletableFuture<Boolean> drainEndpoint(String clusterName, String endpointId) {
+        Cluster cluster = clusters.require(clusterName);
+        Endpoint endpoint = cluster.endpoint(endpointId).orElseThrow(() -> new IllegalArgumentException(
+                "no endpoint " + endpointId + " in cluster " + clusterName));
+        return drainer.drain(cluster, endpoint, cluster.config().drainTimeout());
+    }
+
     public String transportName() {
         return transport.name();
     }
 
+    /**
+     * Stops the way a deploy wants (SIGTERM): stop accepting, let requests in flight finish (their responses
+     * say {@code Connection: close}), close idle kept-alive connections at once, then close everything. Waits
+     * at most {@code timeout}; what is still open then is cut.
+     *
+     * @return {@code true} when every connection finished in time
+     */
+    public boolean shutdownGracefully(Duration timeout) {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            return false;
+        }
+        ready = false;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        httpListeners.forEach(HttpListener::unbind);
+        log.info("shutting down: no longer accepting; waiting up to {}ms for {} open connections", timeout.toMillis(),
+                openConnections());
+        boolean clean = true;
+        // Asked again while any is open: a connection accepted just before the unbind may join late.
+        while (clean && openConnections() > 0) {
+            for (ChannelGroupFuture f : httpListeners.stream().map(HttpListener::closeGracefully).toList()) {
+                long left = deadline - System.nanoTime();
+                clean &= left > 0 && f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+            }
+        }
+        if (clean) {
+            log.info("shutdown: every connection finished");
+        } else {
+            log.warn("shutdown: {} connections still open after shutdown_timeout {}ms; closing them",
+                    openConnections(), timeout.toMillis());
+        }
+        closeLoops();
+        return clean;
+    }
+
+    private int openConnections() {
+        return httpListeners.stream().mapToInt(HttpListener::openConnections).sum();
+    }
+
     @Override
     public void close() {
+        if (shuttingDown.compareAndSet(false, true)) {
+            closeLoops();
+        }
+    }
+
+    private void closeLoops() {
         ready = false;
         if (admin != null) {
             admin.close();

@@ -121,7 +121,7 @@ class ConfigLoaderTest {
         assertThat(api.prefixRewrite()).contains("/");
         assertThat(api.timeout()).contains(Duration.ofMillis(1500));
         assertThat(api.maxBody()).isEqualTo(1L << 20);
-        assertThat(api.retries()).isEqualTo(new RouteConfig.RetryPolicy(3));
+        assertThat(api.retries()).isEqualTo(RouteConfig.RetryPolicy.attempts(3));
 
         RouteConfig canary = web.routes().get(1);
         assertThat(canary.name()).isEqualTo("web#1");
@@ -159,7 +159,8 @@ class ConfigLoaderTest {
                         new ClusterConfig.EndpointConfig(new HostPort("localhost", 9002), 1),
                         new ClusterConfig.EndpointConfig(new HostPort("127.0.0.1", 9003), 1)),
                 Duration.ofMillis(500), 8, Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Optional.of(Duration.ofSeconds(30)), ClusterConfig.BalanceTuning.DEFAULT, HealthConfig.DEFAULT));
+                Optional.of(Duration.ofSeconds(30)), ClusterConfig.BalanceTuning.DEFAULT, HealthConfig.DEFAULT,
+                ClusterConfig.RetryBudget.DEFAULT, ClusterConfig.DEFAULT_DRAIN_TIMEOUT));
         ClusterConfig v2 = config.cluster("api-v2").orElseThrow();
         assertThat(v2.balance()).isEqualTo(BalancePolicy.MAGLEV);
         assertThat(v2.hashOn()).contains("header:x-user");

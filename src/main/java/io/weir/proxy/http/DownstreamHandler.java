@@ -50,6 +50,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private String requestUri;
     private Exchange exchange;
     private boolean closing;
+    /** Shutting down: finish the request in flight, answer it with {@code Connection: close}, then close. */
+    private boolean closeAfterExchange;
 
     DownstreamHandler(HttpListenerContext listener, DownstreamTimeouts timeouts, StrictRequestDecoder decoder,
                       DownstreamResponseEncoder encoder) {
@@ -165,8 +167,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         // The key is read before the rewrite: a hash on path or headers sees what the client sent.
         PickContext pick = HashKeys.pickContext(cluster.hashOn(), view, peer);
         RequestRewriter.rewrite(view, route.config(), listener, peer);
-        exchange = new Exchange(this, ctx, request, route, cluster, pick, hasBody, keepAlive && !closing,
-                clientVersion);
+        exchange = new Exchange(this, ctx, request, route, cluster, pick, hasBody,
+                keepAlive && !closing && !closeAfterExchange, clientVersion);
         exchange.start();
     }
 
@@ -221,6 +223,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void send(FullHttpResponse response, Route route, boolean close) {
+        close |= closeAfterExchange;
         if (route != null) {
             ProxyHeaders.apply(route.config().responseHeaders(), response.headers());
         }
@@ -234,7 +237,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     /** The response is written; take the next request, or close. */
     void exchangeDone(boolean keepAlive) {
         exchange = null;
-        if (!keepAlive || closing) {
+        if (!keepAlive || closing || closeAfterExchange) {
             closing = true;
             LingeringClose.afterFlush(ctx.channel());
             return;
@@ -242,6 +245,26 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         ctx.flush();
         timeouts.awaitRequest(decoder.hasBufferedBytes());
         requestRead();
+    }
+
+    /**
+     * Graceful shutdown, on this connection's event loop: an idle connection closes now; one with a request
+     * in flight closes after its response, which carries {@code Connection: close} when its head has not
+     * gone yet, so the client knows not to send another request on it.
+     */
+    void closeGracefully() {
+        if (closing || closeAfterExchange) {
+            return;
+        }
+        closeAfterExchange = true;
+        if (exchange != null) {
+            exchange.closeAfterResponse();
+        } else if (!decoder.hasBufferedBytes()) {
+            closing = true;
+            ctx.close();
+        }
+        // Else part of a request head is here: it is answered (with Connection: close) like one in flight;
+        // request_header_timeout still bounds a client that never finishes it.
     }
 
     /** The response already started and cannot be finished: closing is the only honest signal left. */

@@ -25,6 +25,9 @@ import io.weir.proxy.http.upstream.UpstreamPools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
 
 /**
  * One forwarded request and its response, between a downstream connection and an upstream one. The
@@ -48,8 +51,7 @@ final class Exchange implements UpstreamListener {
     private final boolean hasBody;
     private final boolean head;
     private final boolean clientHttp10;
-    private final boolean idempotent;
-    private final int maxTries;
+    private final RetryRules retry;
     private final long startNanos = System.nanoTime();
     private boolean keepAlive;
 
@@ -59,7 +61,12 @@ final class Exchange implements UpstreamListener {
     private UpstreamConnection upstream;
     private int tries;
     private boolean staleRetryUsed;
-    private boolean bodyStarted;
+    private TryListener currentTry;
+    /** A body read was asked of downstream: from here the body is streaming and the request cannot be replayed. */
+    private boolean bodyRequested;
+    private ScheduledFuture<?> backoff;
+    /** A 1xx went downstream: response bytes are out, so this request is no longer retried. */
+    private boolean informationalSent;
     private boolean requestSent;
     private boolean awaitingUpstreamWritable;
     private boolean responseStarted;
@@ -67,14 +74,12 @@ final class Exchange implements UpstreamListener {
     private boolean upstreamReusable;
     private boolean done;
     private long bodyBytes;
+    private final ExchangeDeadlines deadlines;
     private long bytesOut;
     private int status;
     private long connectedAt = -1;
     private long responseHeadAt = -1;
     private String termination = "ok";
-    /** Absolute deadlines (System.nanoTime), 0 when not running; checked through the connection's {@link Deadline}. */
-    private long routeDeadline;
-    private long upstreamDeadline;
 
     Exchange(DownstreamHandler downstream, ChannelHandlerContext ctx, HttpRequest request, Route route,
              Cluster cluster, PickContext pick, boolean hasBody, boolean keepAlive, HttpVersion clientVersion) {
@@ -88,20 +93,14 @@ final class Exchange implements UpstreamListener {
         this.keepAlive = keepAlive;
         this.head = request.method() == HttpMethod.HEAD;
         this.clientHttp10 = clientVersion.minorVersion() == 0;
-        this.idempotent = isIdempotent(request.method());
-        // A failed connect sent nothing, so trying another endpoint is always safe.
-        this.maxTries = Math.max(route.config().retries().attempts(), Math.min(3, cluster.endpoints().size()));
-    }
-
-    private static boolean isIdempotent(HttpMethod m) {
-        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.PUT
-                || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
+        this.deadlines = new ExchangeDeadlines(downstream.deadline());
+        this.retry = new RetryRules(route.config().retries(), cluster.retryBudget(), request.method(),
+                cluster.endpoints().size());
     }
 
     void start() {
         route.config().timeout().ifPresent(t -> {
-            routeDeadline = startNanos + t.toNanos();
-            armDeadline();
+            deadlines.startRoute(startNanos + t.toNanos());
         });
         pickAndConnect();
     }
@@ -120,7 +119,14 @@ final class Exchange implements UpstreamListener {
         endpoint.requestStarted();
         endpointCounted = true;
         tries++;
-        UpstreamPools.acquire(ctx.channel().eventLoop(), chosen, cluster.config(), downstream.transport(), this);
+        UpstreamListener listener = this;
+        if (route.config().retries().perTryTimeout().isPresent()) {
+            deadlines.startTry(route.config().retries().perTryTimeout().get().toNanos());
+            // Only a per-try timeout can give up a try whose connect is pending; guard it from the next one.
+            currentTry = new TryListener(this);
+            listener = currentTry;
+        }
+        UpstreamPools.acquire(ctx.channel().eventLoop(), chosen, cluster.config(), downstream.transport(), listener);
     }
 
     // ---- upstream connection events -------------------------------------------------------------------
@@ -141,6 +147,7 @@ final class Exchange implements UpstreamListener {
         up.write(request, up.voidPromise());
         if (hasBody) {
             up.flush();
+            bodyRequested = true;
             downstream.readBody();
         } else {
             up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
@@ -159,7 +166,7 @@ final class Exchange implements UpstreamListener {
         endpoint.outcomes().failure("connect failed: " + cause.getMessage());
         endEndpoint(-1);
         lastFailed = endpoint;
-        if (tries < maxTries) {
+        if (retry.retryConnect(tries)) {
             pickAndConnect();
         } else {
             fail(HttpResponseStatus.BAD_GATEWAY, "could not connect to " + endpoint + ": " + cause.getMessage());
@@ -201,14 +208,17 @@ final class Exchange implements UpstreamListener {
             }
             informational = true;
             if (!clientHttp10) {
+                informationalSent = true;
                 ProxyHeaders.stripHopByHop(response.headers());
                 ctx.write(response, ctx.voidPromise());
             }
             return;
         }
         endpoint.outcomes().status(code);
-        upstreamDeadline = 0;
-        armDeadline();
+        if (retryStatus(response, code)) {
+            return;
+        }
+        deadlines.endTry();
         responseStarted = true;
         status = code;
         responseHeadAt = System.nanoTime();
@@ -230,6 +240,20 @@ final class Exchange implements UpstreamListener {
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         downstream.encoder().answeringHead(head);
         ctx.write(response, ctx.voidPromise());
+    }
+
+    /**
+     * The upstream answered a status the route retries: drop this answer (and its connection, whose body is
+     * unread) and try again elsewhere. When no retry is allowed the answer goes downstream as it is.
+     */
+    private boolean retryStatus(HttpResponse response, int code) {
+        if (!route.config().retries().retryOn().status(code)
+                || !retry.retry(RetryRules.Failure.STATUS, code, tries, committed())) {
+            return false;
+        }
+        ReferenceCountUtil.release(response);
+        retryLater(code + " from " + endpoint);
+        return true;
     }
 
     /** A body delimited by the upstream closing is re-framed: chunked for HTTP/1.1, close for HTTP/1.0. */
@@ -304,6 +328,11 @@ final class Exchange implements UpstreamListener {
 
     // ---- downstream events ----------------------------------------------------------------------------
 
+    /** Weir is shutting down: the response says {@code Connection: close} if its head has not gone yet. */
+    void closeAfterResponse() {
+        keepAlive = false;
+    }
+
     void onDownstreamContent(HttpContent content) {
         if (done || upstream == null) {
             content.release();
@@ -321,7 +350,6 @@ final class Exchange implements UpstreamListener {
             }
             return;
         }
-        bodyStarted = true;
         bodyBytes += content.content().readableBytes();
         if (bodyBytes > route.config().maxBody()) {
             content.release();
@@ -367,8 +395,7 @@ final class Exchange implements UpstreamListener {
     private void requestSent() {
         requestSent = true;
         if (!responseStarted) {
-            upstreamDeadline = System.nanoTime() + cluster.config().upstreamTimeout().toNanos();
-            armDeadline();
+            deadlines.startUpstream(cluster.config().upstreamTimeout().toNanos());
         }
     }
 
@@ -378,28 +405,69 @@ final class Exchange implements UpstreamListener {
         if (failed != null) {
             failed.discard();
         }
-        boolean replayable = idempotent && !bodyStarted;
-        // A pooled connection the upstream had just closed is not the endpoint's fault: one fresh try.
-        boolean stale = failed != null && failed.reused() && !staleRetryUsed;
+        // A pooled connection the upstream had just closed is not the endpoint's fault: one fresh try, free.
+        boolean stale = failed != null && failed.reused() && !staleRetryUsed && !committed()
+                && RetryRules.isIdempotent(request.method());
         if (!stale) {
             endpoint.outcomes().failure(why);
         }
-        if (replayable && (stale || tries < maxTries)) {
-            log.info("{} (route {}, endpoint {}); retrying", why, route.name(), endpoint);
+        if (stale) {
+            log.info("{} (route {}, endpoint {}): a stale pooled connection; trying a fresh one", why, route.name(),
+                    endpoint);
+            staleRetryUsed = true;
+            tries--;
             endEndpoint(-1);
-            if (stale) {
-                staleRetryUsed = true;
-                tries--;
-            } else {
-                lastFailed = endpoint;
-            }
-            requestSent = false;
-            upstreamDeadline = 0;
-            armDeadline();
+            resetTry();
             pickAndConnect();
-            return;
+        } else if (retry.retry(RetryRules.Failure.RESET, 0, tries, committed())) {
+            retryLater(why);
+        } else {
+            fail(HttpResponseStatus.BAD_GATEWAY, why + " (" + endpoint + ")" + refusedBecause());
         }
-        fail(HttpResponseStatus.BAD_GATEWAY, why + " (" + endpoint + ")");
+    }
+
+    /** Ends the failed try and starts the next after the backoff; the next one avoids this endpoint. */
+    private void retryLater(String why) {
+        if (upstream != null) {
+            UpstreamConnection failed = upstream;
+            upstream = null;
+            failed.discard();
+        }
+        if (currentTry != null) {
+            currentTry.abandon();
+            currentTry = null;
+        }
+        endEndpoint(-1);
+        lastFailed = endpoint;
+        resetTry();
+        long delay = retry.backoffNanos();
+        // Debug, not info: in an outage this is every request; the budget's own line says when it is too many.
+        log.debug("{} {}: {} (route {}); retry {} in {}ms", request.method(), request.uri(), why, route.name(), tries,
+                TimeUnit.NANOSECONDS.toMillis(delay));
+        if (delay == 0) {
+            pickAndConnect();
+        } else {
+            backoff = ctx.executor().schedule(() -> {
+                backoff = null;
+                if (!done) {
+                    pickAndConnect();
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Past the point of replay: the body is streaming, or response bytes went downstream. */
+    private boolean committed() {
+        return bodyRequested || informationalSent;
+    }
+
+    private void resetTry() {
+        requestSent = false;
+        deadlines.endTry();
+    }
+
+    private String refusedBecause() {
+        return retry.budgetRefused() ? "; no retry: the retry budget of cluster " + cluster.name() + " is spent" : "";
     }
 
     private void complete() {
@@ -438,8 +506,16 @@ final class Exchange implements UpstreamListener {
     }
 
     private void finish() {
+        if (done) {
+            return;
+        }
         done = true;
-        downstream.deadline().disarm();
+        deadlines.disarm();
+        if (backoff != null) {
+            backoff.cancel(false);
+            backoff = null;
+        }
+        retry.end();
         long now = System.nanoTime();
         endEndpoint(now - startNanos);
         downstream.report(status, bodyBytes, bytesOut, now - startNanos,
@@ -454,34 +530,29 @@ final class Exchange implements UpstreamListener {
         }
     }
 
-    /** Arms the connection's deadline for the earliest of this exchange's running deadlines. */
-    private void armDeadline() {
-        long next = earliest(routeDeadline, upstreamDeadline);
-        if (next == 0) {
-            downstream.deadline().disarm();
-        } else {
-            downstream.deadline().arm(next - System.nanoTime());
-        }
-    }
-
-    private static long earliest(long a, long b) {
-        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
-    }
-
     /** The connection's deadline fired: whichever of this exchange's deadlines has passed decides. */
     void onDeadline() {
         if (done) {
             return;
         }
-        long now = System.nanoTime();
-        if (routeDeadline != 0 && now - routeDeadline >= 0) {
-            timedOut("route timeout " + route.config().timeout().get().toMillis() + "ms");
-        } else if (upstreamDeadline != 0 && now - upstreamDeadline >= 0) {
-            endpoint.outcomes().failure("timeout");
-            timedOut("upstream " + endpoint + " did not answer within "
-                    + cluster.config().upstreamTimeout().toMillis() + "ms");
-        } else {
-            armDeadline();
+        switch (deadlines.expired()) {
+            case ROUTE -> timedOut("route timeout " + route.config().timeout().get().toMillis() + "ms");
+            case UPSTREAM -> {
+                endpoint.outcomes().failure("timeout");
+                timedOut("upstream " + endpoint + " did not answer within "
+                        + cluster.config().upstreamTimeout().toMillis() + "ms");
+            }
+            case TRY -> {
+                String why = "try " + tries + " on " + endpoint + " ran past per_try_timeout "
+                        + route.config().retries().perTryTimeout().get().toMillis() + "ms";
+                endpoint.outcomes().failure("timeout");
+                if (!responseStarted && retry.retry(RetryRules.Failure.TIMEOUT, 504, tries, committed())) {
+                    retryLater(why);
+                } else {
+                    timedOut(why + refusedBecause());
+                }
+            }
+            case NONE -> { }
         }
     }
 

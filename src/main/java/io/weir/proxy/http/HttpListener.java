@@ -6,7 +6,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.weir.config.ListenerConfig;
 
 import java.net.InetSocketAddress;
@@ -16,6 +20,8 @@ public final class HttpListener {
 
     private final HttpListenerContext context;
     private Channel serverChannel;
+    /** Open downstream connections, for graceful shutdown; a closed channel leaves the group by itself. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     public HttpListener(HttpListenerContext context) {
         this.context = context;
@@ -41,6 +47,7 @@ public final class HttpListener {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        connections.add(ch);
                         ChannelPipeline p = ch.pipeline();
                         if (context.tls() != null) {
                             // Replaced by the SslHandler for the certificate the client's SNI names.
@@ -60,6 +67,30 @@ public final class HttpListener {
         InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
         serverChannel = bootstrap.bind(address).sync().channel();
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * Asks every open connection to close once its request in flight is answered (idle ones close at once).
+     * Call after {@link #unbind}; the future completes when every one of them has closed.
+     */
+    public ChannelGroupFuture closeGracefully() {
+        ChannelGroupFuture closed = connections.newCloseFuture();
+        for (Channel ch : connections) {
+            ch.eventLoop().execute(() -> {
+                DownstreamHandler handler = ch.pipeline().get(DownstreamHandler.class);
+                if (handler != null) {
+                    handler.closeGracefully();
+                } else {
+                    ch.close();
+                }
+            });
+        }
+        return closed;
+    }
+
+    /** Downstream connections open now. */
+    public int openConnections() {
+        return connections.size();
     }
 
     /** Stops accepting; open connections are left to finish. */

@@ -14,6 +14,10 @@ import io.weir.config.ClusterConfig;
 import io.weir.runtime.Transport;
 
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +32,8 @@ final class UpstreamPool {
     private final int maxIdle;
     private final long idleTimeoutNanos;
     private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    /** Every open connection of this pool, idle or busy: a drain that times out closes them all. */
+    private final Set<UpstreamConnection> open = Collections.newSetFromMap(new IdentityHashMap<>());
     private ScheduledFuture<?> sweeper;
 
     UpstreamPool(EventLoop loop, Endpoint endpoint, ClusterConfig cluster, Transport transport) {
@@ -68,6 +74,9 @@ final class UpstreamPool {
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 UpstreamConnection fresh = connect.channel().pipeline().get(UpstreamConnection.class);
+                if (connect.channel().isActive()) {
+                    open.add(fresh);
+                }
                 fresh.bind(listener, false);
                 listener.upstreamReady(fresh);
             } else {
@@ -78,7 +87,8 @@ final class UpstreamPool {
 
     void release(UpstreamConnection conn) {
         Channel ch = conn.channel();
-        if (!ch.isActive() || idle.size() >= maxIdle) {
+        // A draining endpoint's connections close as their exchanges end: nothing new will use them.
+        if (!ch.isActive() || idle.size() >= maxIdle || endpoint.isDraining()) {
             ch.close();
             return;
         }
@@ -94,6 +104,20 @@ final class UpstreamPool {
 
     void remove(UpstreamConnection conn) {
         idle.remove(conn);
+        open.remove(conn);
+    }
+
+    /** Open connections, idle or busy. */
+    int openCount() {
+        return open.size();
+    }
+
+    /** Closes every connection, those serving an exchange included (their exchanges see the close). */
+    void closeOpen() {
+        closeAll();
+        for (UpstreamConnection conn : List.copyOf(open)) {
+            conn.channel().close();
+        }
     }
 
     int idleCount() {

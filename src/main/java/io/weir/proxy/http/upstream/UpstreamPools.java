@@ -35,6 +35,22 @@ public final class UpstreamPools {
                 .acquire(listener);
     }
 
+    /** Closes this loop's idle connections to a draining endpoint; busy ones close when their exchange ends. */
+    public static void closeIdleOf(Endpoint endpoint) {
+        UpstreamPool pool = PER_LOOP.get().pools.get(endpoint);
+        if (pool != null) {
+            pool.closeAll();
+        }
+    }
+
+    /** Closes every connection of this loop to {@code endpoint}, busy ones included: a drain ran out of time. */
+    public static void closeEveryOf(Endpoint endpoint) {
+        UpstreamPool pool = PER_LOOP.get().pools.get(endpoint);
+        if (pool != null) {
+            pool.closeOpen();
+        }
+    }
+
     /** Closes the idle connections of this loop to endpoints that are gone (after a reload). */
     public static void closeIdle(Endpoint endpoint) {
         UpstreamPool pool = PER_LOOP.get().pools.remove(endpoint);

@@ -1,0 +1,103 @@
+package io.weir.cli;
+
+import io.weir.testing.RawBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code weir run} as a real process: SIGTERM with a request in flight, which finishes; the exit is 0. */
+class SigtermTest {
+
+    @TempDir
+    Path dir;
+
+    private final CountDownLatch gate = new CountDownLatch(1);
+    private RawBackend slow;
+    private Process weir;
+
+    @AfterEach
+    void stop() throws IOException {
+        gate.countDown();
+        if (weir != null) {
+            weir.destroyForcibly();
+        }
+        if (slow != null) {
+            slow.close();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void sigtermFinishesTheRequestInFlightAndExitsZero() throws Exception {
+        slow = RawBackend.start((s, head) -> {
+            gate.await();
+            RawBackend.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow");
+        });
+        int port = freePort();
+        Path config = dir.resolve("weir.yaml");
+        Files.writeString(config, """
+                shutdown_timeout: 20s
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:%d
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    endpoints: [ "%s" ]
+                """.formatted(port, slow.address()));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        weir = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "io.weir.cli.Main", "run", "--config", config.toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("weir.log").toFile()).start();
+        await().atMost(30, TimeUnit.SECONDS).until(() -> accepts(port) || !weir.isAlive());
+        assertThat(weir.isAlive()).as("weir started; log: %s", Files.readString(dir.resolve("weir.log"))).isTrue();
+
+        HttpClient client = HttpClient.newHttpClient();
+        CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x")).timeout(Duration.ofSeconds(30))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(10, TimeUnit.SECONDS).until(() -> slow.heads().size() == 1);
+
+        weir.destroy(); // SIGTERM
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !accepts(port));
+        assertThat(weir.isAlive()).isTrue();
+        gate.countDown();
+        assertThat(inFlight.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(weir.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(weir.exitValue()).as("exit; log: %s", Files.readString(dir.resolve("weir.log"))).isZero();
+    }
+}
