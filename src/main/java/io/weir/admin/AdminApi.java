@@ -52,6 +52,9 @@ final class AdminApi {
     }
 
     AdminResponse handle(String method, String path) {
+        if (method.equals("POST")) {
+            return change(path);
+        }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return error(405, "method " + method + " is not allowed on " + path);
         }
@@ -133,6 +136,39 @@ final class AdminApi {
             out.add(m);
         }
         return out;
+    }
+
+    /**
+     * {@code POST /api/clusters/NAME/endpoints/HOST:PORT/drain} and {@code …/undrain}. Draining answers at
+     * once; the endpoint's in-flight requests finish (or are cut at the cluster's drain_timeout) after.
+     */
+    private AdminResponse change(String path) {
+        String[] parts = path.split("/");
+        // "", "api", "clusters", NAME, "endpoints", ADDRESS, ACTION
+        if (parts.length != 7 || !parts[1].equals("api") || !parts[2].equals("clusters")
+                || !parts[4].equals("endpoints")) {
+            return error(404, "no admin action at " + path
+                    + "; POST /api/clusters/NAME/endpoints/HOST:PORT/drain or …/undrain");
+        }
+        String clusterName = parts[3];
+        String endpointId = parts[5];
+        Optional<Cluster> cluster = weir.clusters().get(clusterName);
+        if (cluster.isEmpty()) {
+            return error(404, "no cluster " + clusterName);
+        }
+        Optional<Endpoint> endpoint = cluster.get().endpoint(endpointId);
+        if (endpoint.isEmpty()) {
+            return error(404, "no endpoint " + endpointId + " in cluster " + clusterName);
+        }
+        switch (parts[6]) {
+            case "drain" -> weir.drainEndpoint(clusterName, endpointId);
+            case "undrain" -> cluster.get().undrain(endpoint.get());
+            default -> {
+                return error(404, "unknown action " + parts[6] + "; drain or undrain");
+            }
+        }
+        return json(200, Map.of("cluster", clusterName, "endpoint", endpointId,
+                "state", endpoint.get().state().name().toLowerCase()));
     }
 
     AdminResponse error(int status, String message) {

@@ -73,6 +73,45 @@ class AdminApiTest {
     }
 
     @Test
+    void drainAndUndrainAnEndpointWithTheToken() throws Exception {
+        try (TestBackend a = TestBackend.named("a"); TestBackend b = TestBackend.named("b");
+             WeirHarness weir = WeirHarness.start("""
+                     admin: { listen: 127.0.0.1:0, token_env: PATH }
+                     listeners:
+                       - name: web
+                         listen: 127.0.0.1:0
+                         routes:
+                           - cluster: app
+                     clusters:
+                       - name: app
+                         endpoints: [ "%s", "%s" ]
+                     """.formatted(a.address(), b.address()))) {
+            // PATH stands in for a secret: the test cannot set environment variables, and PATH is always set.
+            String token = System.getenv("PATH");
+            String drain = "/api/clusters/app/endpoints/" + a.address() + "/drain";
+            assertThat(admin(weir, "POST", drain).statusCode()).isEqualTo(401);
+            HttpResponse<String> drained = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + weir.weir().adminAddress().getPort() + drain)).header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(drained.statusCode()).isEqualTo(200);
+            assertThat(drained.body()).contains("draining");
+            for (int i = 0; i < 6; i++) {
+                assertThat(weir.get("/").body()).isEqualTo("b");
+            }
+            HttpResponse<String> undrained = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + weir.weir().adminAddress().getPort() + "/api/clusters/app/endpoints/" + a.address() + "/undrain"))
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(undrained.body()).contains("healthy");
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                seen.add(weir.get("/").body());
+            }
+            assertThat(seen).contains("a", "b");
+        }
+    }
+
+    @Test
     void changesNeedTheToken() throws Exception {
         try (TestBackend backend = TestBackend.named("a"); WeirHarness weir = WeirHarness.start(config(backend))) {
             HttpResponse<String> refused = admin(weir, "POST", "/api/clusters");
