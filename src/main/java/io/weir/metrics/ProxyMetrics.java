@@ -1,6 +1,7 @@
 package io.weir.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -50,6 +51,14 @@ public final class ProxyMetrics implements RequestObserver {
     /** Gauges of every endpoint's live figures and state. */
     public void watch(ClusterManager clusters) {
         for (Cluster cluster : clusters.all()) {
+            FunctionCounter.builder("weir.retry.budget.exhausted", cluster.retryBudget(), b -> b.exhausted())
+                    .description("retries refused because the cluster's retry budget was spent")
+                    .tags("cluster", cluster.name()).register(registry);
+            Gauge.builder("weir.retries.in.flight", cluster.retryBudget(), b -> b.retrying())
+                    .description("retries in flight").tags("cluster", cluster.name()).register(registry);
+            Gauge.builder("weir.cluster.panic", cluster, c -> c.panicking() ? 1 : 0)
+                    .description("1 while the cluster balances across all endpoints because too few are healthy")
+                    .tags("cluster", cluster.name()).register(registry);
             for (Endpoint e : cluster.endpoints()) {
                 Gauge.builder("weir.endpoint.outstanding.requests", e, Endpoint::outstanding)
                         .description("requests in flight on the endpoint")
