@@ -183,7 +183,14 @@ public final class TestBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        if (group.isShuttingDown()) {
+            return;
+        }
         server.close().syncUninterruptibly();
+        // Like a process that dies: its connections close (the kernel would send FIN/RST), they don't hang.
+        for (Channel ch : children) {
+            ch.close().syncUninterruptibly();
+        }
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 

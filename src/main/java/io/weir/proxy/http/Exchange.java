@@ -26,6 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 
@@ -57,6 +59,8 @@ final class Exchange implements UpstreamListener {
 
     private Endpoint endpoint;
     private Endpoint lastFailed;
+    /** Every endpoint this request failed on; allocated on the first failure. */
+    private List<Endpoint> failedOn;
     private boolean endpointCounted;
     private UpstreamConnection upstream;
     private int tries;
@@ -107,6 +111,15 @@ final class Exchange implements UpstreamListener {
 
     private void pickAndConnect() {
         Endpoint chosen = cluster.pick(lastFailed == null ? pick : pick.avoiding(lastFailed));
+        // A retry avoids every endpoint it already failed on, not only the last: in a rotation, neighbours
+        // often fail together (one rack, one deploy wave), and the next pick would be the next of them.
+        for (int i = 0; chosen != null && failedOn != null && failedOn.contains(chosen) && i < failedOn.size() * 2; i++) {
+            Endpoint other = cluster.pick(pick.avoiding(chosen));
+            if (other == null) {
+                break;
+            }
+            chosen = other;
+        }
         if (chosen == null) {
             if (lastFailed == null) {
                 fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "no available endpoint in cluster " + cluster.name());
@@ -165,7 +178,7 @@ final class Exchange implements UpstreamListener {
                 cause.getMessage());
         endpoint.outcomes().failure("connect failed: " + cause.getMessage());
         endEndpoint(-1);
-        lastFailed = endpoint;
+        noteFailed(endpoint);
         if (retry.retryConnect(tries)) {
             pickAndConnect();
         } else {
@@ -438,7 +451,7 @@ final class Exchange implements UpstreamListener {
             currentTry = null;
         }
         endEndpoint(-1);
-        lastFailed = endpoint;
+        noteFailed(endpoint);
         resetTry();
         long delay = retry.backoffNanos();
         // Debug, not info: in an outage this is every request; the budget's own line says when it is too many.
@@ -521,6 +534,14 @@ final class Exchange implements UpstreamListener {
         downstream.report(status, bodyBytes, bytesOut, now - startNanos,
                 connectedAt < 0 ? -1 : connectedAt - startNanos, responseHeadAt < 0 ? -1 : responseHeadAt - startNanos,
                 route.name(), cluster.name(), endpoint == null ? null : endpoint.id(), tries, termination);
+    }
+
+    private void noteFailed(Endpoint failed) {
+        lastFailed = failed;
+        if (failedOn == null) {
+            failedOn = new ArrayList<>(4);
+        }
+        failedOn.add(failed);
     }
 
     private void endEndpoint(long latencyNanos) {
