@@ -8,6 +8,7 @@ import io.weir.config.WeirConfig;
 import io.weir.proxy.http.HttpListener;
 import io.weir.proxy.http.HttpListenerContext;
 import io.weir.proxy.http.route.Router;
+import io.weir.proxy.l4.TcpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,8 @@ public final class Weir implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ClusterManager clusters;
-    private final List<HttpListener> httpListeners = new ArrayList<>();
+    /** How to stop accepting on each bound listener, whatever its protocol. */
+    private final List<Runnable> unbinds = new ArrayList<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
 
     private Weir(WeirConfig config, int eventLoops) {
@@ -62,14 +64,19 @@ public final class Weir implements AutoCloseable {
 
     private void bindAll() throws InterruptedException {
         for (ListenerConfig listener : config.listeners()) {
-            if (listener.protocol() != Protocol.HTTP) {
+            if (listener.protocol() == Protocol.TCP) {
+                TcpListener tcp = new TcpListener(listener, transport, clusters);
+                boundAddresses.put(listener.name(), tcp.bind(boss, workers));
+                unbinds.add(tcp::unbind);
+            } else if (listener.protocol() == Protocol.HTTP) {
+                HttpListener http = new HttpListener(new HttpListenerContext(listener, transport,
+                        Router.compile(listener.routes(), clusters)));
+                boundAddresses.put(listener.name(), http.bind(boss, workers));
+                unbinds.add(http::unbind);
+            } else {
                 throw new IllegalStateException("listener " + listener.name() + ": protocol "
                         + listener.protocol().name().toLowerCase() + " is not supported yet");
             }
-            HttpListener http = new HttpListener(new HttpListenerContext(listener, transport,
-                    Router.compile(listener.routes(), clusters)));
-            boundAddresses.put(listener.name(), http.bind(boss, workers));
-            httpListeners.add(http);
         }
     }
 
@@ -92,7 +99,7 @@ public final class Weir implements AutoCloseable {
 
     @Override
     public void close() {
-        httpListeners.forEach(HttpListener::unbind);
+        unbinds.forEach(Runnable::run);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.flow.FlowControlHandler;
 import io.weir.config.ListenerConfig;
+import io.weir.proxy.ConnectionLimiter;
 
 import java.net.InetSocketAddress;
 

@@ -1,4 +1,4 @@
-package io.weir.proxy.http;
+package io.weir.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -8,16 +8,17 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Caps a listener's open downstream connections. At the cap the listener stops accepting, so further
- * clients wait in the kernel's backlog instead of being accepted and dropped; it resumes on a close.
+ * Caps a listener's open downstream connections (http and tcp listeners alike). At the cap the listener
+ * stops accepting, so further clients wait in the kernel's backlog instead of being accepted and dropped;
+ * it resumes on a close.
  */
 @ChannelHandler.Sharable
-final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
 
-    ConnectionLimiter(int max) {
+    public ConnectionLimiter(int max) {
         this.max = max;
     }
 
