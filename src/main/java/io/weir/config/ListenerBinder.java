@@ -14,7 +14,7 @@ final class ListenerBinder {
 
     static final List<String> KEYS = List.of("name", "protocol", "listen", "routes", "cluster",
             "request_header_timeout", "idle_timeout", "max_request_line", "max_header_size", "max_connections",
-            "trusted_proxies");
+            "trusted_proxies", "max_flows");
 
     /** Keys that only mean something to an http listener. */
     private static final List<String> HTTP_ONLY = List.of("request_header_timeout", "max_request_line",
@@ -57,13 +57,22 @@ final class ListenerBinder {
             for (String key : HTTP_ONLY) {
                 m.keyNode(key).ifPresent(k -> m.problems().at(k, "'" + key + "' only applies to http listeners"));
             }
+            if (protocol == Protocol.UDP) {
+                m.keyNode("max_connections").ifPresent(k -> m.problems().at(k, "'max_connections' applies to http "
+                        + "and tcp listeners; a udp listener bounds its flows with 'max_flows'"));
+            }
             cluster = m.requiredNonEmptyString("cluster");
             cluster.ifPresent(c -> index.clusterRef(c, m.get("cluster").get().getStartMark(), label));
         }
 
         Duration requestHeaderTimeout = m.duration("request_header_timeout",
                 ListenerConfig.DEFAULT_REQUEST_HEADER_TIMEOUT);
-        Duration idleTimeout = m.duration("idle_timeout", ListenerConfig.DEFAULT_IDLE_TIMEOUT);
+        Duration idleTimeout = m.duration("idle_timeout", protocol == Protocol.UDP
+                ? ListenerConfig.DEFAULT_UDP_IDLE_TIMEOUT : ListenerConfig.DEFAULT_IDLE_TIMEOUT);
+        if (protocol != Protocol.UDP) {
+            m.keyNode("max_flows").ifPresent(k -> m.problems().at(k, "'max_flows' only applies to udp listeners"));
+        }
+        int maxFlows = m.integer("max_flows", 1, Integer.MAX_VALUE).orElse(ListenerConfig.DEFAULT_MAX_FLOWS);
         int maxRequestLine = m.size("max_request_line", Integer.MAX_VALUE).map(Long::intValue)
                 .orElse(ListenerConfig.DEFAULT_MAX_REQUEST_LINE);
         int maxHeaderSize = m.size("max_header_size", Integer.MAX_VALUE).map(Long::intValue)
@@ -76,7 +85,7 @@ final class ListenerBinder {
         }
         return new ListenerConfig(name.orElse(null), protocol, listen.orElse(null), routes, cluster,
                 requestHeaderTimeout, idleTimeout, maxRequestLine, maxHeaderSize, maxConnections,
-                List.copyOf(trustedProxies));
+                List.copyOf(trustedProxies), maxFlows);
     }
 
     private List<RouteConfig> routes(YamlMap m, String listenerName) {

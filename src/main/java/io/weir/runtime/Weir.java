@@ -9,6 +9,7 @@ import io.weir.proxy.http.HttpListener;
 import io.weir.proxy.http.HttpListenerContext;
 import io.weir.proxy.http.route.Router;
 import io.weir.proxy.l4.TcpListener;
+import io.weir.proxy.l4.UdpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class Weir implements AutoCloseable {
     /** How to stop accepting on each bound listener, whatever its protocol. */
     private final List<Runnable> unbinds = new ArrayList<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
+    private final Map<String, UdpListener> udpListeners = new LinkedHashMap<>();
 
     private Weir(WeirConfig config, int eventLoops) {
         this.config = config;
@@ -74,8 +76,10 @@ public final class Weir implements AutoCloseable {
                 boundAddresses.put(listener.name(), http.bind(boss, workers));
                 unbinds.add(http::unbind);
             } else {
-                throw new IllegalStateException("listener " + listener.name() + ": protocol "
-                        + listener.protocol().name().toLowerCase() + " is not supported yet");
+                UdpListener udp = new UdpListener(listener, transport, clusters);
+                boundAddresses.put(listener.name(), udp.bind(workers));
+                udpListeners.put(listener.name(), udp);
+                unbinds.add(udp::unbind);
             }
         }
     }
@@ -83,6 +87,11 @@ public final class Weir implements AutoCloseable {
     /** Where each listener is bound, by name (the real port when the config said 0). */
     public InetSocketAddress address(String listenerName) {
         return boundAddresses.get(listenerName);
+    }
+
+    /** A udp listener by name (its flow count, evictions); null when there is none by that name. */
+    public UdpListener udpListener(String name) {
+        return udpListeners.get(name);
     }
 
     public WeirConfig config() {
