@@ -16,7 +16,8 @@ final class ClusterBinder {
 
     static final List<String> KEYS = List.of("name", "balance", "hash_on", "endpoints", "connect_timeout",
             "pool_max_idle", "pool_idle_timeout", "upstream_timeout", "slow_start", "ring_size", "maglev_table_size",
-            "hash_balance_factor", "slow_start_aggression", "slow_start_min_weight_percent", "latency_half_life");
+            "hash_balance_factor", "slow_start_aggression", "slow_start_min_weight_percent", "latency_half_life",
+            "proxy_protocol");
     static final List<String> ENDPOINT_KEYS = List.of("address", "weight");
     private static final Set<BalancePolicy> HASHING = Set.of(BalancePolicy.RING_HASH, BalancePolicy.MAGLEV);
 
@@ -54,7 +55,8 @@ final class ClusterBinder {
         Duration upstreamTimeout = m.duration("upstream_timeout", ClusterConfig.DEFAULT_UPSTREAM_TIMEOUT);
         Optional<Duration> slowStart = m.duration("slow_start");
         return new ClusterConfig(name.orElse(null), balance, hashOn, endpoints, connectTimeout, poolMaxIdle,
-                poolIdleTimeout, upstreamTimeout, slowStart, tuning(m, balance));
+                poolIdleTimeout, upstreamTimeout, slowStart, tuning(m, balance),
+                m.enumValue("proxy_protocol", ProxyProtocolVersion.class));
     }
 
     private ClusterConfig.BalanceTuning tuning(YamlMap m, BalancePolicy balance) {

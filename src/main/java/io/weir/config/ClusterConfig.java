@@ -14,11 +14,12 @@ import java.util.Optional;
  * @param poolIdleTimeout   an idle pooled upstream connection is closed after this
  * @param upstreamTimeout   how long an upstream may take to send response headers after the request (504)
  * @param tuning            algorithm settings beyond the policy name (ring size, bounded load, slow-start shape, …)
+ * @param proxyProtocol     the PROXY protocol header sent first on each upstream connection (tcp listeners)
  */
 public record ClusterConfig(String name, BalancePolicy balance, Optional<String> hashOn,
                             List<EndpointConfig> endpoints, Duration connectTimeout, int poolMaxIdle,
                             Duration poolIdleTimeout, Duration upstreamTimeout, Optional<Duration> slowStart,
-                            BalanceTuning tuning) {
+                            BalanceTuning tuning, Optional<ProxyProtocolVersion> proxyProtocol) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_POOL_MAX_IDLE = 64;

@@ -159,7 +159,7 @@ class ConfigLoaderTest {
                         new ClusterConfig.EndpointConfig(new HostPort("localhost", 9002), 1),
                         new ClusterConfig.EndpointConfig(new HostPort("127.0.0.1", 9003), 1)),
                 Duration.ofMillis(500), 8, Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Optional.of(Duration.ofSeconds(30)), ClusterConfig.BalanceTuning.DEFAULT));
+                Optional.of(Duration.ofSeconds(30)), ClusterConfig.BalanceTuning.DEFAULT, Optional.empty()));
         ClusterConfig v2 = config.cluster("api-v2").orElseThrow();
         assertThat(v2.balance()).isEqualTo(BalancePolicy.MAGLEV);
         assertThat(v2.hashOn()).contains("header:x-user");

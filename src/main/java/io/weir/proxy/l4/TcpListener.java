@@ -44,6 +44,9 @@ public final class TcpListener {
                         if (limiter != null) {
                             p.addLast(limiter);
                         }
+                        if (context.sni() != null) {
+                            p.addLast(new SniRouter(context.sni(), config.preambleTimeout().toNanos()));
+                        }
                         p.addLast(new TcpFrontend(context));
                     }
                 });
