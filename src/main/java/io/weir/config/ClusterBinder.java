@@ -54,9 +54,13 @@ final class ClusterBinder {
         Duration poolIdleTimeout = m.duration("pool_idle_timeout", ClusterConfig.DEFAULT_POOL_IDLE_TIMEOUT);
         Duration upstreamTimeout = m.duration("upstream_timeout", ClusterConfig.DEFAULT_UPSTREAM_TIMEOUT);
         Optional<Duration> slowStart = m.duration("slow_start");
+        Optional<ProxyProtocolVersion> proxyProtocol = m.enumValue("proxy_protocol", ProxyProtocolVersion.class);
+        if (proxyProtocol.isPresent() && name.isPresent()) {
+            index.proxyProtocolCluster(name.get(), m.get("proxy_protocol").get().getStartMark());
+        }
         return new ClusterConfig(name.orElse(null), balance, hashOn, endpoints, connectTimeout, poolMaxIdle,
                 poolIdleTimeout, upstreamTimeout, slowStart, tuning(m, balance),
-                m.enumValue("proxy_protocol", ProxyProtocolVersion.class));
+                proxyProtocol);
     }
 
     private ClusterConfig.BalanceTuning tuning(YamlMap m, BalancePolicy balance) {

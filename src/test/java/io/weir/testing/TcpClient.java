@@ -58,6 +58,22 @@ public final class TcpClient implements AutoCloseable {
         return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Reads until the peer closes and returns what came first: an empty string when it closed without a
+     * byte. A close with unread input is a reset in TCP, so a reset also reads as "".
+     */
+    public String readUntilClosed() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            socket.getInputStream().transferTo(out);
+        } catch (java.net.SocketException e) {
+            if (!String.valueOf(e.getMessage()).contains("reset")) {
+                throw e;
+            }
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
     }

@@ -89,6 +89,8 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
         TcpSession session = new TcpSession(downstream, upstream);
         upstream.pipeline().addLast(new Relay(session));
         ctx.pipeline().replace(this, "relay", new Relay(session));
+        cluster.config().proxyProtocol().ifPresent(version -> upstream.write(
+                ProxyHeaderWriter.write(version, ConnectionAddresses.of(downstream), upstream.alloc())));
         if (replay != null) {
             upstream.write(replay);
             replay = null;

@@ -44,6 +44,11 @@ public final class TcpListener {
                         if (limiter != null) {
                             p.addLast(limiter);
                         }
+                        // The PROXY header comes first on the wire, then the ClientHello.
+                        if (context.proxyProtocolSources() != null) {
+                            p.addLast(new ProxyProtocolReader(context.proxyProtocolSources(),
+                                    config.preambleTimeout().toNanos()));
+                        }
                         if (context.sni() != null) {
                             p.addLast(new SniRouter(context.sni(), config.preambleTimeout().toNanos()));
                         }

@@ -113,7 +113,7 @@ class SniRoutingTest {
         WeirHarness weir = start(backend.address(), backend.address(), backend.address());
         TcpClient c = track(TcpClient.connect(weir.port("tls")));
         c.send("GET / HTTP/1.1\r\nHost: a.example.com\r\n\r\n");
-        assertThat(c.readToEnd()).isEmpty();
+        assertThat(c.readUntilClosed()).isEmpty();
         assertThat(backend.connections()).isZero();
     }
 
@@ -126,7 +126,7 @@ class SniRoutingTest {
         hello[5 + 4 + 2 + 32] = (byte) 0xff;
         TcpClient c = track(TcpClient.connect(weir.port("tls")));
         c.socket().getOutputStream().write(hello);
-        assertThat(c.readToEnd()).isEmpty();
+        assertThat(c.readUntilClosed()).isEmpty();
         assertThat(backend.connections()).isZero();
     }
 
@@ -135,7 +135,7 @@ class SniRoutingTest {
         TcpBackend backend = track(TcpBackend.named("any"));
         WeirHarness weir = start(backend.address(), backend.address(), backend.address());
         TcpClient c = track(TcpClient.connect(weir.port("tls")));
-        assertThat(c.readToEnd()).isEmpty();
+        assertThat(c.readUntilClosed()).isEmpty();
         assertThat(backend.connections()).isZero();
     }
 }
