@@ -48,14 +48,15 @@ public final class TestTls {
     }
 
     /**
-     * A client socket to {@code port} on loopback that sends {@code serverName} as its SNI. Each has its own
-     * context: the JDK would otherwise resume the previous session to the same address, with its server name.
+     * A client socket to {@code port} on loopback that sends {@code serverName} as its SNI (none when null).
+     * Each has its own context: the JDK would otherwise resume the previous session to the same address, with
+     * its server name.
      */
     public static SSLSocket connect(int port, String serverName) throws IOException {
         SSLSocket s = (SSLSocket) build().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
         s.setSoTimeout(20_000);
         SSLParameters params = s.getSSLParameters();
-        params.setServerNames(List.of(new SNIHostName(serverName)));
+        params.setServerNames(serverName == null ? List.of() : List.of(new SNIHostName(serverName)));
         s.setSSLParameters(params);
         return s;
     }

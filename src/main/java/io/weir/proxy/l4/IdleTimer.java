@@ -2,6 +2,7 @@ package io.weir.proxy.l4;
 
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.EpollTcpInfo;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +16,7 @@ final class IdleTimer implements Runnable {
 
     private final TcpSession session;
     private final long timeoutNanos;
+    private ScheduledFuture<?> next;
 
     private IdleTimer(TcpSession session, long timeoutNanos) {
         this.session = session;
@@ -22,11 +24,14 @@ final class IdleTimer implements Runnable {
     }
 
     static void watch(TcpSession session, long timeoutNanos) {
-        new IdleTimer(session, timeoutNanos).schedule(timeoutNanos);
+        IdleTimer timer = new IdleTimer(session, timeoutNanos);
+        timer.schedule(timeoutNanos);
+        // Cancelled at the close, so a long idle_timeout does not keep closed sessions in the scheduler.
+        session.upstream().closeFuture().addListener(f -> timer.next.cancel(false));
     }
 
     private void schedule(long afterNanos) {
-        session.downstream().eventLoop().schedule(this, afterNanos, TimeUnit.NANOSECONDS);
+        next = session.downstream().eventLoop().schedule(this, afterNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

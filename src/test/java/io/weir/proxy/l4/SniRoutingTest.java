@@ -14,11 +14,15 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** TLS passthrough on a tcp listener, routed by the SNI of the ClientHello. */
 class SniRoutingTest {
@@ -85,6 +89,38 @@ class SniRoutingTest {
         try (SSLSocket s = TestTls.connect(port, "localhost")) {
             assertThat(exchange(s, "hi")).isEqualTo("C localhost hi");
         }
+        try (SSLSocket s = TestTls.connect(port, null)) {
+            assertThat(exchange(s, "no sni")).isEqualTo("C - no sni");
+        }
+    }
+
+    @Test
+    void opensslSClientIsRoutedByItsServerName() throws Exception {
+        assumeThat(onPath("openssl")).as("openssl installed").isTrue();
+        TlsBackend a = track(TlsBackend.named("A"));
+        TlsBackend b = track(TlsBackend.named("B"));
+        WeirHarness weir = start(a.address(), b.address(), b.address());
+        Process p = new ProcessBuilder("openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + weir.port("tls"),
+                "-servername", "a.example.com").redirectErrorStream(false).start();
+        try (OutputStream stdin = p.getOutputStream()) {
+            stdin.write("from openssl\n".getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            String reply = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertThat(reply).isEqualTo("A a.example.com from openssl");
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean onPath(String binary) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, binary))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
