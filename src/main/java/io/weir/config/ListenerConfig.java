@@ -20,7 +20,8 @@ import java.util.Optional;
  *                             exact names, then of wildcards; no match (or no SNI) goes to {@link #cluster}
  * @param acceptProxyProtocol  tcp: every downstream connection starts with a PROXY v1 or v2 header, whose addresses
  *                             replace the socket's
- * @param trustedProxyProtocolSources CIDR ranges allowed to connect when {@link #acceptProxyProtocol}; others are closed
+ * @param trustedProxyProtocolSources CIDR ranges allowed to connect when {@link #acceptProxyProtocol};
+ *                             others are closed
  * @param preambleTimeout      tcp: how long a downstream may take to send its PROXY header and TLS ClientHello
  */
 public record ListenerConfig(String name, Protocol protocol, HostPort listen, List<RouteConfig> routes,
