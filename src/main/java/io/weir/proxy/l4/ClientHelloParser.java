@@ -45,7 +45,8 @@ final class ClientHelloParser {
         byte[] hello = new byte[0];
         int helloLength = -1;
         while (true) {
-            if (end - pos < RECORD_HEADER) {
+            // The type and version are checked as soon as they arrive: a plain-text client is told at once.
+            if (end - pos < 1) {
                 return Result.NEED_MORE;
             }
             int type = in.getUnsignedByte(pos);
@@ -53,8 +54,11 @@ final class ClientHelloParser {
                 return Result.bad(hello.length == 0 ? "not TLS (first byte " + type + ")"
                         : "ClientHello interleaved with a record of type " + type);
             }
-            if (in.getUnsignedByte(pos + 1) != 3) {
-                return Result.bad("not TLS (record version " + in.getUnsignedShort(pos + 1) + ")");
+            if (end - pos >= 2 && in.getUnsignedByte(pos + 1) != 3) {
+                return Result.bad("not TLS (record version major " + in.getUnsignedByte(pos + 1) + ")");
+            }
+            if (end - pos < RECORD_HEADER) {
+                return Result.NEED_MORE;
             }
             int length = in.getUnsignedShort(pos + 3);
             if (length == 0 || length > MAX_HELLO) {
