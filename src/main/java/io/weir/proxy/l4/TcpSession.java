@@ -1,5 +1,6 @@
 package io.weir.proxy.l4;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -9,6 +10,9 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * One proxied TCP connection once its upstream is connected: the two channels, on one event loop. It moves
@@ -20,6 +24,7 @@ import org.slf4j.LoggerFactory;
 final class TcpSession {
 
     private static final Logger log = LoggerFactory.getLogger(TcpSession.class);
+    private static final int DRAIN_CHUNK = 64 * 1024;
 
     private final Channel downstream;
     private final Channel upstream;
@@ -117,6 +122,9 @@ final class TcpSession {
             upstreamEof = true;
         }
         Channel to = peer(from);
+        if (spliced) {
+            drainAfterFin((EpollSocketChannel) from, to);
+        }
         // An empty write is queued behind pending data (buffers or splice tasks), so the FIN follows the bytes.
         to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess() || !(to instanceof DuplexChannel duplex)) {
@@ -129,6 +137,32 @@ final class TcpSession {
                 }
             });
         });
+    }
+
+    /**
+     * Netty ends splicing at the peer's FIN after one batch (it shuts the input down on EPOLLRDHUP), while the
+     * rest of what the peer sent before its FIN still waits in the socket. Everything before a FIN is already
+     * in the receive queue when the FIN is seen, and Linux still hands it out after SHUT_RD, so it is read
+     * here, at once, and written behind the spliced bytes. Bounded by the socket's receive buffer.
+     */
+    private static void drainAfterFin(EpollSocketChannel from, Channel to) {
+        while (true) {
+            ByteBuf buf = from.alloc().directBuffer(DRAIN_CHUNK);
+            int n;
+            try {
+                ByteBuffer nio = buf.internalNioBuffer(0, buf.capacity());
+                n = from.fd().read(nio, nio.position(), nio.limit());
+            } catch (IOException e) {
+                n = -1;
+            }
+            if (n <= 0) {
+                buf.release();
+                break;
+            }
+            buf.writerIndex(n);
+            to.write(buf, to.voidPromise());
+        }
+        to.flush();
     }
 
     /** One side failed (reset, write error): reset the other too, so the failure is not mistaken for an end. */

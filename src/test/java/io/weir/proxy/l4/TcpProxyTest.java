@@ -95,6 +95,30 @@ class TcpProxyTest {
 
     @ParameterizedTest(name = "splice={0}")
     @ValueSource(booleans = {true, false})
+    void theFinFollowsEveryByteSentBeforeIt(boolean splice) throws Exception {
+        TcpBackend backend = backend("a");
+        WeirHarness weir = start(splice, "", "", backend.address());
+        TcpClient c = client(weir);
+        assertThat(c.readLine()).isEqualTo("a\n");
+        String big = "y".repeat(4 << 20);
+        // Written from another thread: the echo comes back while we are still sending.
+        Thread writer = new Thread(() -> {
+            try {
+                c.send(big);
+                c.shutdownOutput();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        String reply = c.readToEnd();
+        writer.join();
+        assertThat(reply.length()).isEqualTo(big.length() + "<eof>".length());
+        assertThat(reply).endsWith("y<eof>");
+    }
+
+    @ParameterizedTest(name = "splice={0}")
+    @ValueSource(booleans = {true, false})
     void anUpstreamResetReachesTheClientAsAReset(boolean splice) throws Exception {
         TcpBackend backend = backend("a");
         WeirHarness weir = start(splice, "", "", backend.address());
