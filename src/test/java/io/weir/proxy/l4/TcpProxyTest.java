@@ -173,6 +173,22 @@ class TcpProxyTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> outstanding(cluster) == 0);
     }
 
+    @Test
+    void maglevOnSourceIpKeepsAClientOnOneEndpoint() throws Exception {
+        TcpBackend a = backend("a");
+        TcpBackend b = backend("b");
+        TcpBackend c = backend("c");
+        WeirHarness weir = start(true, "", "balance: maglev\n", a.address(), b.address(), c.address());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            try (TcpClient client = TcpClient.connect(weir.port("db"))) {
+                seen.add(client.readLine());
+            }
+        }
+        // Every connection comes from 127.0.0.1: one key, one endpoint (round robin would have used all three).
+        assertThat(seen).hasSize(1);
+    }
+
     private static int outstanding(Cluster cluster) {
         return cluster.endpoints().stream().mapToInt(Endpoint::outstanding).sum();
     }
