@@ -55,9 +55,6 @@ final class ClusterBinder {
         Duration upstreamTimeout = m.duration("upstream_timeout", ClusterConfig.DEFAULT_UPSTREAM_TIMEOUT);
         Optional<Duration> slowStart = m.duration("slow_start");
         Optional<ProxyProtocolVersion> proxyProtocol = m.enumValue("proxy_protocol", ProxyProtocolVersion.class);
-        if (proxyProtocol.isPresent() && name.isPresent()) {
-            index.proxyProtocolCluster(name.get(), m.get("proxy_protocol").get().getStartMark());
-        }
         return new ClusterConfig(name.orElse(null), balance, hashOn, endpoints, connectTimeout, poolMaxIdle,
                 poolIdleTimeout, upstreamTimeout, slowStart, tuning(m, balance),
                 proxyProtocol);

@@ -29,20 +29,6 @@ final class ConfigValidator {
             }
         }
         listens(index.listens, problems);
-        proxyProtocolUsers(index, problems);
-    }
-
-    /** PROXY headers are written on tcp listeners' upstream connections only (http pools them across clients). */
-    private static void proxyProtocolUsers(SourceIndex index, Problems problems) {
-        for (SourceIndex.Declared cluster : index.proxyProtocolClusters) {
-            for (SourceIndex.ClusterRef ref : index.clusterRefs) {
-                if (ref.cluster().equals(cluster.name()) && !index.tcpClusterRefs.contains(ref)) {
-                    problems.at(cluster.mark(), "proxy_protocol is only sent to clusters of tcp listeners; cluster '"
-                            + cluster.name() + "' is also used by " + ref.from());
-                    break;
-                }
-            }
-        }
     }
 
     private static void unique(String kind, List<SourceIndex.Declared> declared, Problems problems) {

@@ -67,13 +67,7 @@ final class ListenerBinder {
                         + "and tcp listeners; a udp listener bounds its flows with 'max_flows'"));
             }
             cluster = m.requiredNonEmptyString("cluster");
-            cluster.ifPresent(c -> {
-                if (protocol == Protocol.TCP) {
-                    index.tcpClusterRef(c, m.get("cluster").get().getStartMark(), label);
-                } else {
-                    index.clusterRef(c, m.get("cluster").get().getStartMark(), label);
-                }
-            });
+            cluster.ifPresent(c -> index.clusterRef(c, m.get("cluster").get().getStartMark(), label));
         }
 
         Duration requestHeaderTimeout = m.duration("request_header_timeout",
@@ -126,7 +120,7 @@ final class ListenerBinder {
         for (Node node : m.list("sni_routes").orElse(List.of())) {
             reader.map(node, "sni route", SNI_ROUTE_KEYS).ifPresent(r -> {
                 Optional<String> cluster = r.requiredNonEmptyString("cluster");
-                cluster.ifPresent(c -> index.tcpClusterRef(c, r.get("cluster").get().getStartMark(),
+                cluster.ifPresent(c -> index.clusterRef(c, r.get("cluster").get().getStartMark(),
                         label + " sni_routes"));
                 List<String> names = new ArrayList<>();
                 Optional<List<Node>> nameNodes = r.require("server_names").flatMap(n -> reader.list(n, "server_names"));

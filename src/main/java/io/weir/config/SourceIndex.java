@@ -23,10 +23,6 @@ final class SourceIndex {
     final List<Declared> clusters = new ArrayList<>();
     final List<ClusterRef> clusterRefs = new ArrayList<>();
     final List<Listen> listens = new ArrayList<>();
-    /** References from tcp listeners (their cluster and sni_routes): the only users of a proxy_protocol cluster. */
-    final List<ClusterRef> tcpClusterRefs = new ArrayList<>();
-    /** Clusters with proxy_protocol, at that key. */
-    final List<Declared> proxyProtocolClusters = new ArrayList<>();
 
     void listener(String name, Mark mark) {
         listeners.add(new Declared(name, mark));
@@ -38,17 +34,6 @@ final class SourceIndex {
 
     void clusterRef(String cluster, Mark mark, String from) {
         clusterRefs.add(new ClusterRef(cluster, mark, from));
-    }
-
-    /** A reference from a tcp listener; also recorded as an ordinary one. */
-    void tcpClusterRef(String cluster, Mark mark, String from) {
-        ClusterRef ref = new ClusterRef(cluster, mark, from);
-        clusterRefs.add(ref);
-        tcpClusterRefs.add(ref);
-    }
-
-    void proxyProtocolCluster(String name, Mark mark) {
-        proxyProtocolClusters.add(new Declared(name, mark));
     }
 
     void listen(String owner, boolean udp, HostPort address, Mark mark) {

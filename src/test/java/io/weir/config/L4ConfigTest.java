@@ -96,20 +96,4 @@ class L4ConfigTest {
                 "weir.yaml:10:25: server_names: an sni route needs at least one name",
                 "weir.yaml:14:70: proxy_protocol: expected one of v1, v2; got 'v3'");
     }
-
-    @Test
-    void proxyProtocolClustersServeTcpListenersOnly() {
-        assertThat(Yaml.errors(String.join("\n",
-                "listeners:",
-                "  - name: db",
-                "    protocol: tcp",
-                "    listen: 127.0.0.1:5432",
-                "    cluster: pp",
-                "  - name: web",
-                "    listen: 127.0.0.1:80",
-                "    routes: [ { cluster: pp } ]",
-                "clusters: [ { name: pp, endpoints: [ 127.0.0.1:2 ], proxy_protocol: v1 } ]"))).containsExactly(
-                "weir.yaml:9:69: proxy_protocol is only sent to clusters of tcp listeners; cluster 'pp' is also used "
-                        + "by route 'web#0'");
-    }
 }

@@ -18,6 +18,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.weir.balance.PickContext;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
+import io.weir.config.ProxyProtocolVersion;
+import io.weir.proxy.ProxyHeaderWriter;
 import io.weir.proxy.http.route.Route;
 import io.weir.proxy.http.upstream.UpstreamConnection;
 import io.weir.proxy.http.upstream.UpstreamListener;
@@ -25,6 +27,8 @@ import io.weir.proxy.http.upstream.UpstreamPools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
+import java.util.Optional;
 
 /**
  * One forwarded request and its response, between a downstream connection and an upstream one. The
@@ -115,7 +119,15 @@ final class Exchange implements UpstreamListener {
         endpoint.requestStarted();
         endpointCounted = true;
         tries++;
-        UpstreamPools.acquire(ctx.channel().eventLoop(), chosen, cluster.config(), downstream.transport(), this);
+        Optional<ProxyProtocolVersion> proxyProtocol = cluster.config().proxyProtocol();
+        if (proxyProtocol.isPresent()) {
+            Channel down = ctx.channel();
+            UpstreamPools.acquirePrivate(down.eventLoop(), chosen, cluster.config(), downstream.transport(),
+                    ProxyHeaderWriter.write(proxyProtocol.get(), (InetSocketAddress) down.remoteAddress(),
+                            (InetSocketAddress) down.localAddress(), down.alloc()), this);
+        } else {
+            UpstreamPools.acquire(ctx.channel().eventLoop(), chosen, cluster.config(), downstream.transport(), this);
+        }
     }
 
     // ---- upstream connection events -------------------------------------------------------------------

@@ -2,6 +2,7 @@ package io.weir.proxy.l4;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.NetUtil;
+import io.weir.proxy.ProxyHeaderWriter;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -9,6 +9,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
+import io.weir.proxy.ProxyHeaderWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,8 +90,11 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
         TcpSession session = new TcpSession(downstream, upstream);
         upstream.pipeline().addLast(new Relay(session));
         ctx.pipeline().replace(this, "relay", new Relay(session));
-        cluster.config().proxyProtocol().ifPresent(version -> upstream.write(
-                ProxyHeaderWriter.write(version, ConnectionAddresses.of(downstream), upstream.alloc())));
+        cluster.config().proxyProtocol().ifPresent(version -> {
+            ConnectionAddresses addresses = ConnectionAddresses.of(downstream);
+            upstream.write(ProxyHeaderWriter.write(version, addresses.source(), addresses.destination(),
+                    upstream.alloc()));
+        });
         if (replay != null) {
             upstream.write(replay);
             replay = null;

@@ -2,6 +2,7 @@ package io.weir.proxy.l4;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.weir.proxy.ProxyHeaderWriter;
 import io.weir.testing.TestTls;
 import org.junit.jupiter.api.Test;
 
@@ -67,13 +68,14 @@ class PreambleParsersTest {
         ConnectionAddresses mixed = new ConnectionAddresses(new InetSocketAddress("192.0.2.1", 51000),
                 new InetSocketAddress("2001:db8::2", 443));
         for (var version : io.weir.config.ProxyProtocolVersion.values()) {
-            ByteBuf header = ProxyHeaderWriter.write(version, v4, Unpooled.buffer().alloc());
+            ByteBuf header = ProxyHeaderWriter.write(version, v4.source(), v4.destination(), Unpooled.buffer().alloc());
             ProxyHeaderParser.Result r = ProxyHeaderParser.parse(header);
             assertThat(r.length()).isEqualTo(header.readableBytes());
             assertThat(r.addresses()).isEqualTo(v4);
             header.release();
 
-            ByteBuf mixedHeader = ProxyHeaderWriter.write(version, mixed, Unpooled.buffer().alloc());
+            ByteBuf mixedHeader = ProxyHeaderWriter.write(version, mixed.source(), mixed.destination(),
+                    Unpooled.buffer().alloc());
             ProxyHeaderParser.Result m = ProxyHeaderParser.parse(mixedHeader);
             // The IPv4 client is written IPv4-mapped; Java reads that back as the IPv4 address.
             assertThat(m.addresses().source().getAddress().getHostAddress()).isEqualTo("192.0.2.1");

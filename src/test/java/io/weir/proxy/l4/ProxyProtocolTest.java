@@ -1,5 +1,6 @@
 package io.weir.proxy.l4;
 
+import io.weir.testing.RawBackend;
 import io.weir.testing.TcpBackend;
 import io.weir.testing.TcpClient;
 import io.weir.testing.WeirHarness;
@@ -161,6 +162,28 @@ class ProxyProtocolTest {
         c.send("PROXY TCP4 203.0.113.7 198.51.100.1 5555 443\r\nhi");
         assertThat(c.readUntilClosed()).isEmpty();
         assertThat(backend.connections()).isZero();
+    }
+
+    @Test
+    void anHttpClusterGetsTheHeaderOnEachConnectionOfItsOwnClient() throws Exception {
+        RawBackend backend = track(RawBackend.answering("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"));
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    routes: [ { cluster: app } ]
+                clusters:
+                  - name: app
+                    proxy_protocol: v1
+                    endpoints: [ %s ]
+                """.formatted(backend.address())));
+        assertThat(weir.get("/a").body()).isEqualTo("ok");
+        assertThat(weir.get("/b").body()).isEqualTo("ok");
+        // Never pooled: a connection that carries one client's address is not handed to another.
+        assertThat(backend.connections()).isEqualTo(2);
+        String proxyLine = "PROXY TCP4 127\\.0\\.0\\.1 127\\.0\\.0\\.1 \\d+ " + weir.port() + "\r\n";
+        assertThat(backend.heads().get(0)).matches("(?s)" + proxyLine + "GET /a HTTP/1\\.1\r\n.*");
+        assertThat(backend.heads().get(1)).matches("(?s)" + proxyLine + "GET /b HTTP/1\\.1\r\n.*");
     }
 
     private static byte[] v2(byte[] src, byte[] dst, int srcPort, int dstPort, int verCmd) {

@@ -1,6 +1,7 @@
 package io.weir.proxy.http.upstream;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -76,9 +77,27 @@ final class UpstreamPool {
         });
     }
 
+    /** A fresh connection that starts with {@code proxyHeader} and is never pooled (see UpstreamPools). */
+    void acquirePrivate(ByteBuf proxyHeader, UpstreamListener listener) {
+        ChannelFuture connect = bootstrap.connect(endpoint.address());
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                UpstreamConnection fresh = connect.channel().pipeline().get(UpstreamConnection.class);
+                fresh.bind(listener, false);
+                fresh.makePrivate();
+                // Below the HTTP codec, which takes only HTTP messages; flushed with the request written next.
+                connect.channel().pipeline().firstContext().write(proxyHeader, connect.channel().voidPromise());
+                listener.upstreamReady(fresh);
+            } else {
+                proxyHeader.release();
+                listener.upstreamConnectFailed(f.cause());
+            }
+        });
+    }
+
     void release(UpstreamConnection conn) {
         Channel ch = conn.channel();
-        if (!ch.isActive() || idle.size() >= maxIdle) {
+        if (!ch.isActive() || idle.size() >= maxIdle || conn.isPrivate()) {
             ch.close();
             return;
         }

@@ -1,4 +1,4 @@
-package io.weir.proxy.l4;
+package io.weir.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -8,17 +8,19 @@ import io.weir.config.ProxyProtocolVersion;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The PROXY protocol header (haproxy.org/download/2.9/doc/proxy-protocol.txt) Weir sends first on an upstream
- * connection, so the endpoint learns the client's address. Both addresses must be of one family in the
+ * connection, so the endpoint learns the client's address; tcp and http clusters alike. Both addresses must be of one family in the
  * header, so an IPv4 address paired with an IPv6 one is written in its IPv4-mapped IPv6 form.
  */
-final class ProxyHeaderWriter {
+public final class ProxyHeaderWriter {
 
-    static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+    /** The first 12 bytes of every v2 header. */
+    public static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
     private static final int V2_PROXY_COMMAND = 0x21;
     private static final int V2_TCP4 = 0x11;
     private static final int V2_TCP6 = 0x21;
@@ -26,16 +28,21 @@ final class ProxyHeaderWriter {
     private ProxyHeaderWriter() {
     }
 
-    static ByteBuf write(ProxyProtocolVersion version, ConnectionAddresses addresses, ByteBufAllocator alloc) {
-        InetAddress src = addresses.source().getAddress();
-        InetAddress dst = addresses.destination().getAddress();
+    /**
+     * @param source      the client, as the downstream socket saw it or as a trusted PROXY header said
+     * @param destination the address the client connected to
+     */
+    public static ByteBuf write(ProxyProtocolVersion version, InetSocketAddress source, InetSocketAddress destination,
+                                ByteBufAllocator alloc) {
+        InetAddress src = source.getAddress();
+        InetAddress dst = destination.getAddress();
         boolean ipv4 = src instanceof Inet4Address && dst instanceof Inet4Address;
         if (!ipv4) {
             src = asIpv6(src);
             dst = asIpv6(dst);
         }
-        int srcPort = addresses.source().getPort();
-        int dstPort = addresses.destination().getPort();
+        int srcPort = source.getPort();
+        int dstPort = destination.getPort();
         return version == ProxyProtocolVersion.V1
                 ? v1(ipv4, src, dst, srcPort, dstPort, alloc)
                 : v2(ipv4, src, dst, srcPort, dstPort, alloc);
