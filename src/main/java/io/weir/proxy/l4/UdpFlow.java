@@ -44,6 +44,12 @@ final class UdpFlow {
                 .handler(new Replies())
                 .connect(endpoint.address());
         this.upstream = connect.channel();
+        // A socket closed under the flow (an error) ends the flow, so the client's next datagram starts a new one.
+        upstream.closeFuture().addListener(f -> {
+            if (!closed) {
+                table.remove(this);
+            }
+        });
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 flushPending();
