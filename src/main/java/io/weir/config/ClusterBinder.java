@@ -17,7 +17,8 @@ final class ClusterBinder {
     static final List<String> KEYS = List.of("name", "balance", "hash_on", "endpoints", "connect_timeout",
             "pool_max_idle", "pool_idle_timeout", "upstream_timeout", "slow_start", "ring_size", "maglev_table_size",
             "hash_balance_factor", "slow_start_aggression", "slow_start_min_weight_percent", "latency_half_life",
-            "health_check", "outlier_detection", "panic_threshold", "retry_budget", "drain_timeout");
+            "health_check", "outlier_detection", "panic_threshold", "retry_budget", "drain_timeout",
+            "proxy_protocol");
     static final List<String> RETRY_BUDGET_KEYS = List.of("percent", "min_per_second");
     static final List<String> ENDPOINT_KEYS = List.of("address", "weight");
     private static final Set<BalancePolicy> HASHING = Set.of(BalancePolicy.RING_HASH, BalancePolicy.MAGLEV);
@@ -55,6 +56,7 @@ final class ClusterBinder {
         Duration poolIdleTimeout = m.duration("pool_idle_timeout", ClusterConfig.DEFAULT_POOL_IDLE_TIMEOUT);
         Duration upstreamTimeout = m.duration("upstream_timeout", ClusterConfig.DEFAULT_UPSTREAM_TIMEOUT);
         Optional<Duration> slowStart = m.duration("slow_start");
+        Optional<ProxyProtocolVersion> proxyProtocol = m.enumValue("proxy_protocol", ProxyProtocolVersion.class);
         ClusterConfig.RetryBudget retryBudget = m.map("retry_budget", "retry_budget", RETRY_BUDGET_KEYS)
                 .map(b -> new ClusterConfig.RetryBudget(
                         b.integer("percent", 0, 100).orElse(ClusterConfig.RetryBudget.DEFAULT.percent()),
@@ -64,7 +66,7 @@ final class ClusterBinder {
         Duration drainTimeout = m.duration("drain_timeout", ClusterConfig.DEFAULT_DRAIN_TIMEOUT);
         return new ClusterConfig(name.orElse(null), balance, hashOn, endpoints, connectTimeout, poolMaxIdle,
                 poolIdleTimeout, upstreamTimeout, slowStart, tuning(m, balance), new HealthBinder(reader).bind(m),
-                retryBudget, drainTimeout);
+                retryBudget, drainTimeout, proxyProtocol);
     }
 
     private ClusterConfig.BalanceTuning tuning(YamlMap m, BalancePolicy balance) {

@@ -14,7 +14,12 @@ final class ListenerBinder {
 
     static final List<String> KEYS = List.of("name", "protocol", "listen", "routes", "cluster",
             "request_header_timeout", "idle_timeout", "max_request_line", "max_header_size", "max_connections",
-            "trusted_proxies", "tls");
+            "trusted_proxies", "tls", "max_flows", "sni_routes", "accept_proxy_protocol", "trusted_proxy_protocol_sources",
+            "preamble_timeout");
+    static final List<String> SNI_ROUTE_KEYS = List.of("server_names", "cluster");
+    /** Keys that only mean something to a tcp listener. */
+    private static final List<String> TCP_ONLY = List.of("sni_routes", "accept_proxy_protocol",
+            "trusted_proxy_protocol_sources", "preamble_timeout");
 
     /** Keys that only mean something to an http listener. */
     private static final List<String> HTTP_ONLY = List.of("request_header_timeout", "max_request_line",
@@ -59,13 +64,42 @@ final class ListenerBinder {
             for (String key : HTTP_ONLY) {
                 m.keyNode(key).ifPresent(k -> m.problems().at(k, "'" + key + "' only applies to http listeners"));
             }
+            if (protocol == Protocol.UDP) {
+                m.keyNode("max_connections").ifPresent(k -> m.problems().at(k, "'max_connections' applies to http "
+                        + "and tcp listeners; a udp listener bounds its flows with 'max_flows'"));
+            }
             cluster = m.requiredNonEmptyString("cluster");
             cluster.ifPresent(c -> index.clusterRef(c, m.get("cluster").get().getStartMark(), label));
         }
 
         Duration requestHeaderTimeout = m.duration("request_header_timeout",
                 ListenerConfig.DEFAULT_REQUEST_HEADER_TIMEOUT);
-        Duration idleTimeout = m.duration("idle_timeout", ListenerConfig.DEFAULT_IDLE_TIMEOUT);
+        Duration idleTimeout = m.duration("idle_timeout", protocol == Protocol.UDP
+                ? ListenerConfig.DEFAULT_UDP_IDLE_TIMEOUT : ListenerConfig.DEFAULT_IDLE_TIMEOUT);
+        if (protocol != Protocol.TCP) {
+            for (String key : TCP_ONLY) {
+                m.keyNode(key).ifPresent(k -> m.problems().at(k, "'" + key + "' only applies to tcp listeners"));
+            }
+        }
+        List<SniRoute> sniRoutes = protocol == Protocol.TCP ? sniRoutes(m, label) : List.of();
+        boolean acceptProxyProtocol = protocol == Protocol.TCP && m.bool("accept_proxy_protocol").orElse(false);
+        List<String> proxySources = new ArrayList<>();
+        for (Node n : m.list("trusted_proxy_protocol_sources").orElse(List.of())) {
+            reader.convert(n, "trusted_proxy_protocol_sources", CidrParser::parse).ifPresent(proxySources::add);
+        }
+        if (acceptProxyProtocol && !m.has("trusted_proxy_protocol_sources")) {
+            m.problems().at(m.keyNode("accept_proxy_protocol").get(), "accept_proxy_protocol needs "
+                    + "trusted_proxy_protocol_sources: the CIDR ranges of the proxies allowed to send the header");
+        }
+        if (!acceptProxyProtocol && protocol == Protocol.TCP) {
+            m.keyNode("trusted_proxy_protocol_sources").ifPresent(k -> m.problems().at(k,
+                    "trusted_proxy_protocol_sources only applies with accept_proxy_protocol: true"));
+        }
+        Duration preambleTimeout = m.duration("preamble_timeout", ListenerConfig.DEFAULT_PREAMBLE_TIMEOUT);
+        if (protocol != Protocol.UDP) {
+            m.keyNode("max_flows").ifPresent(k -> m.problems().at(k, "'max_flows' only applies to udp listeners"));
+        }
+        int maxFlows = m.integer("max_flows", 1, Integer.MAX_VALUE).orElse(ListenerConfig.DEFAULT_MAX_FLOWS);
         int maxRequestLine = m.size("max_request_line", Integer.MAX_VALUE).map(Long::intValue)
                 .orElse(ListenerConfig.DEFAULT_MAX_REQUEST_LINE);
         int maxHeaderSize = m.size("max_header_size", Integer.MAX_VALUE).map(Long::intValue)
@@ -79,7 +113,47 @@ final class ListenerBinder {
         Optional<TlsConfig> tls = protocol == Protocol.HTTP ? m.get("tls").flatMap(tlsBinder::bind) : Optional.empty();
         return new ListenerConfig(name.orElse(null), protocol, listen.orElse(null), routes, cluster,
                 requestHeaderTimeout, idleTimeout, maxRequestLine, maxHeaderSize, maxConnections,
-                List.copyOf(trustedProxies), tls);
+                List.copyOf(trustedProxies), tls, maxFlows, sniRoutes, acceptProxyProtocol, List.copyOf(proxySources),
+                preambleTimeout);
+    }
+
+    private List<SniRoute> sniRoutes(YamlMap m, String label) {
+        List<SniRoute> routes = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Node node : m.list("sni_routes").orElse(List.of())) {
+            reader.map(node, "sni route", SNI_ROUTE_KEYS).ifPresent(r -> {
+                Optional<String> cluster = r.requiredNonEmptyString("cluster");
+                cluster.ifPresent(c -> index.clusterRef(c, r.get("cluster").get().getStartMark(),
+                        label + " sni_routes"));
+                List<String> names = new ArrayList<>();
+                Optional<List<Node>> nameNodes = r.require("server_names").flatMap(n -> reader.list(n, "server_names"));
+                if (nameNodes.isPresent() && nameNodes.get().isEmpty()) {
+                    r.problems().at(r.get("server_names").get(), "server_names: an sni route needs at least one name");
+                }
+                for (Node n : nameNodes.orElse(List.of())) {
+                    reader.convert(n, "server_names", ListenerBinder::serverName).ifPresent(name -> {
+                        if (!seen.add(name)) {
+                            r.problems().at(n, "server name '" + name + "' is routed twice in " + label);
+                        }
+                        names.add(name);
+                    });
+                }
+                cluster.ifPresent(c -> routes.add(new SniRoute(List.copyOf(names), c)));
+            });
+        }
+        return List.copyOf(routes);
+    }
+
+    /** {@code a.example.com} or {@code *.example.org}, lower-cased. */
+    static String serverName(String text) {
+        String s = text.strip().toLowerCase(java.util.Locale.ROOT);
+        String host = s.startsWith("*.") ? s.substring(2) : s;
+        if (!host.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
+                || host.length() > 253) {
+            throw new IllegalArgumentException("expected a host name like a.example.com or a wildcard like "
+                    + "*.example.org; got '" + text + "'");
+        }
+        return s;
     }
 
     private List<RouteConfig> routes(YamlMap m, String listenerName) {

@@ -16,14 +16,28 @@ import java.util.Optional;
  * @param maxConnections       open downstream connections accepted at once; 0 = no limit
  * @param trustedProxies       CIDR ranges whose X-Forwarded-For / Forwarded headers are kept and appended to
  * @param tls                  TLS termination (http listeners); empty = plain HTTP
+ * @param maxFlows             udp: client flows tracked at once; at the cap the one idle longest is evicted
+ * @param sniRoutes            tcp: TLS passthrough routes chosen by the ClientHello's server name, first match of
+ *                             exact names, then of wildcards; no match (or no SNI) goes to {@link #cluster}
+ * @param acceptProxyProtocol  tcp: every downstream connection starts with a PROXY v1 or v2 header, whose addresses
+ *                             replace the socket's
+ * @param trustedProxyProtocolSources CIDR ranges allowed to connect when {@link #acceptProxyProtocol};
+ *                             others are closed
+ * @param preambleTimeout      tcp: how long a downstream may take to send its PROXY header and TLS ClientHello
  */
 public record ListenerConfig(String name, Protocol protocol, HostPort listen, List<RouteConfig> routes,
                              Optional<String> cluster, Duration requestHeaderTimeout, Duration idleTimeout,
                              int maxRequestLine, int maxHeaderSize, int maxConnections,
-                             List<String> trustedProxies, Optional<TlsConfig> tls) {
+                             List<String> trustedProxies, Optional<TlsConfig> tls, int maxFlows,
+                             List<SniRoute> sniRoutes, boolean acceptProxyProtocol,
+                             List<String> trustedProxyProtocolSources, Duration preambleTimeout) {
 
     public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** A udp flow has no close to wait for: it ends after this much silence both ways. */
+    public static final Duration DEFAULT_UDP_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_FLOWS = 65_536;
+    public static final Duration DEFAULT_PREAMBLE_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_REQUEST_LINE = 8 * 1024;
     public static final int DEFAULT_MAX_HEADER_SIZE = 32 * 1024;
     public static final Protocol DEFAULT_PROTOCOL = Protocol.HTTP;

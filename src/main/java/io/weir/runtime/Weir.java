@@ -17,6 +17,8 @@ import io.weir.proxy.http.HttpListener;
 import io.weir.proxy.http.HttpListenerContext;
 import io.weir.proxy.http.route.Router;
 import io.weir.tls.ServerTls;
+import io.weir.proxy.l4.TcpListener;
+import io.weir.proxy.l4.UdpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,9 @@ public final class Weir implements AutoCloseable {
     private AccessLog accessLog;
     private AdminServer admin;
     private volatile boolean ready;
+    /** How to stop accepting on each bound listener, whatever its protocol. */
+    private final List<Runnable> unbinds = new ArrayList<>();
+    private final Map<String, UdpListener> udpListeners = new LinkedHashMap<>();
 
     private Weir(WeirConfig config, int eventLoops) {
         this.config = config;
@@ -135,16 +140,24 @@ public final class Weir implements AutoCloseable {
 
     private void bindAll() throws InterruptedException {
         for (ListenerConfig listener : config.listeners()) {
-            if (listener.protocol() != Protocol.HTTP) {
-                throw new IllegalStateException("listener " + listener.name() + ": protocol "
-                        + listener.protocol().name().toLowerCase() + " is not supported yet");
+            if (listener.protocol() == Protocol.TCP) {
+                TcpListener tcp = new TcpListener(listener, transport, clusters);
+                boundAddresses.put(listener.name(), tcp.bind(boss, workers));
+                unbinds.add(tcp::unbind);
+            } else if (listener.protocol() == Protocol.HTTP) {
+                HttpListenerContext context = new HttpListenerContext(listener, transport,
+                        Router.compile(listener.routes(), clusters), tlsFor(listener));
+                context.setObserver(observer());
+                HttpListener http = new HttpListener(context);
+                boundAddresses.put(listener.name(), http.bind(boss, workers));
+                httpListeners.add(http);
+                unbinds.add(http::unbind);
+            } else {
+                UdpListener udp = new UdpListener(listener, transport, clusters);
+                boundAddresses.put(listener.name(), udp.bind(workers));
+                udpListeners.put(listener.name(), udp);
+                unbinds.add(udp::unbind);
             }
-            HttpListenerContext context = new HttpListenerContext(listener, transport,
-                    Router.compile(listener.routes(), clusters), tlsFor(listener));
-            context.setObserver(observer());
-            HttpListener http = new HttpListener(context);
-            boundAddresses.put(listener.name(), http.bind(boss, workers));
-            httpListeners.add(http);
         }
     }
 
@@ -162,6 +175,11 @@ public final class Weir implements AutoCloseable {
     /** Where each listener is bound, by name (the real port when the config said 0). */
     public InetSocketAddress address(String listenerName) {
         return boundAddresses.get(listenerName);
+    }
+
+    /** A udp listener by name (its flow count, evictions); null when there is none by that name. */
+    public UdpListener udpListener(String name) {
+        return udpListeners.get(name);
     }
 
     public WeirConfig config() {
@@ -205,7 +223,7 @@ public final class Weir implements AutoCloseable {
         }
         ready = false;
         long deadline = System.nanoTime() + timeout.toNanos();
-        httpListeners.forEach(HttpListener::unbind);
+        unbinds.forEach(Runnable::run);
         log.info("shutting down: no longer accepting; waiting up to {}ms for {} open connections", timeout.toMillis(),
                 openConnections());
         boolean clean = true;
@@ -243,7 +261,7 @@ public final class Weir implements AutoCloseable {
             admin.close();
         }
         health.close();
-        httpListeners.forEach(HttpListener::unbind);
+        unbinds.forEach(Runnable::run);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (accessLog != null) {

@@ -18,7 +18,8 @@ class ConfigErrorsTest {
                 "clusters: [ { name: api, endpoints: [ 127.0.0.1:9001 ] } ]"))).containsExactly(
                 "weir.yaml:3:5: unknown key 'lisen' in listener; expected one of: name, protocol, listen, routes, "
                         + "cluster, request_header_timeout, idle_timeout, max_request_line, max_header_size, "
-                        + "max_connections, trusted_proxies, tls (did you mean 'listen'?)");
+                        + "max_connections, trusted_proxies, tls, max_flows, sni_routes, accept_proxy_protocol, "
+                        + "trusted_proxy_protocol_sources, preamble_timeout (did you mean 'listen'?)");
     }
 
     @Test

@@ -28,7 +28,8 @@ class ExamplesTest {
     @Test
     void theDocumentedExamplesExist() throws IOException {
         assertThat(examples().map(p -> p.getFileName().toString()))
-                .contains("basic.yaml", "routing.yaml", "canary.yaml", "limits-and-timeouts.yaml", "health-checks.yaml");
+                .contains("basic.yaml", "routing.yaml", "canary.yaml", "limits-and-timeouts.yaml", "health-checks.yaml",
+                        "tcp.yaml", "udp.yaml", "sni.yaml");
     }
 
     @ParameterizedTest

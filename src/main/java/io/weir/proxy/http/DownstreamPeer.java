@@ -1,6 +1,7 @@
 package io.weir.proxy.http;
 
 import io.netty.util.NetUtil;
+import io.weir.proxy.TrustedProxies;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;

@@ -18,6 +18,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.weir.balance.PickContext;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
+import io.weir.config.ProxyProtocolVersion;
+import io.weir.proxy.ProxyHeaderWriter;
 import io.weir.proxy.http.route.Route;
 import io.weir.proxy.http.upstream.UpstreamConnection;
 import io.weir.proxy.http.upstream.UpstreamListener;
@@ -25,9 +27,11 @@ import io.weir.proxy.http.upstream.UpstreamPools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 
@@ -139,7 +143,15 @@ final class Exchange implements UpstreamListener {
             currentTry = new TryListener(this);
             listener = currentTry;
         }
-        UpstreamPools.acquire(ctx.channel().eventLoop(), chosen, cluster.config(), downstream.transport(), listener);
+        Optional<ProxyProtocolVersion> proxyProtocol = cluster.config().proxyProtocol();
+        if (proxyProtocol.isPresent()) {
+            Channel down = ctx.channel();
+            UpstreamPools.acquirePrivate(down.eventLoop(), chosen, cluster.config(), downstream.transport(),
+                    ProxyHeaderWriter.write(proxyProtocol.get(), (InetSocketAddress) down.remoteAddress(),
+                            (InetSocketAddress) down.localAddress(), down.alloc()), listener);
+        } else {
+            UpstreamPools.acquire(ctx.channel().eventLoop(), chosen, cluster.config(), downstream.transport(), listener);
+        }
     }
 
     // ---- upstream connection events -------------------------------------------------------------------

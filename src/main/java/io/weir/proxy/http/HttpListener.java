@@ -12,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.weir.config.ListenerConfig;
+import io.weir.proxy.ConnectionLimiter;
 
 import java.net.InetSocketAddress;
 

@@ -1,6 +1,7 @@
 package io.weir.proxy.http;
 
 import io.weir.config.ListenerConfig;
+import io.weir.proxy.TrustedProxies;
 import io.weir.proxy.http.route.Router;
 import io.weir.runtime.Transport;
 import io.weir.tls.ServerTls;

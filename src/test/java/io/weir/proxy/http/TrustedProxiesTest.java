@@ -1,5 +1,7 @@
 package io.weir.proxy.http;
 
+import io.weir.proxy.TrustedProxies;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

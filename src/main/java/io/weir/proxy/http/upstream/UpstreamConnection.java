@@ -17,6 +17,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private UpstreamListener listener;
     private boolean reused;
+    /** Carries one client's PROXY header: closed after its exchange, never pooled. */
+    private boolean privateToClient;
     long idleSinceNanos;
 
     UpstreamConnection(Endpoint endpoint, UpstreamPool pool) {
@@ -40,6 +42,14 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     void bind(UpstreamListener listener, boolean reused) {
         this.listener = listener;
         this.reused = reused;
+    }
+
+    void makePrivate() {
+        privateToClient = true;
+    }
+
+    boolean isPrivate() {
+        return privateToClient;
     }
 
     /** Hands the connection back for reuse; the caller has read a complete response on it. */

@@ -1,6 +1,7 @@
 package io.weir.proxy.http.upstream;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -85,10 +86,29 @@ final class UpstreamPool {
         });
     }
 
+    /** A fresh connection that starts with {@code proxyHeader} and is never pooled (see UpstreamPools). */
+    void acquirePrivate(ByteBuf proxyHeader, UpstreamListener listener) {
+        ChannelFuture connect = bootstrap.connect(endpoint.address());
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                UpstreamConnection fresh = connect.channel().pipeline().get(UpstreamConnection.class);
+                fresh.bind(listener, false);
+                fresh.makePrivate();
+                // Below the HTTP codec, which takes only HTTP messages; flushed with the request written next.
+                connect.channel().pipeline().firstContext().write(proxyHeader, connect.channel().voidPromise());
+                listener.upstreamReady(fresh);
+            } else {
+                proxyHeader.release();
+                listener.upstreamConnectFailed(f.cause());
+            }
+        });
+    }
+
     void release(UpstreamConnection conn) {
         Channel ch = conn.channel();
-        // A draining endpoint's connections close as their exchanges end: nothing new will use them.
-        if (!ch.isActive() || idle.size() >= maxIdle || endpoint.isDraining()) {
+        // A draining endpoint's connections close as their exchanges end: nothing new will use them; a private
+        // connection carries one client's PROXY header, so no other client may inherit it.
+        if (!ch.isActive() || idle.size() >= maxIdle || endpoint.isDraining() || conn.isPrivate()) {
             ch.close();
             return;
         }

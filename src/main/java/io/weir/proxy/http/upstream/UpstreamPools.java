@@ -1,5 +1,6 @@
 package io.weir.proxy.http.upstream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.weir.cluster.Endpoint;
@@ -49,6 +50,18 @@ public final class UpstreamPools {
         if (pool != null) {
             pool.closeOpen();
         }
+    }
+
+    /**
+     * Opens a connection to {@code endpoint} for one downstream client only: {@code proxyHeader} (a PROXY
+     * protocol header naming that client) is sent first, and the connection is closed instead of pooled when
+     * the exchange ends, since no other client may inherit it.
+     */
+    public static void acquirePrivate(EventLoop loop, Endpoint endpoint, ClusterConfig cluster, Transport transport,
+                                      ByteBuf proxyHeader, UpstreamListener listener) {
+        assert loop.inEventLoop();
+        PER_LOOP.get().pools.computeIfAbsent(endpoint, e -> new UpstreamPool(loop, e, cluster, transport))
+                .acquirePrivate(proxyHeader, listener);
     }
 
     /** Closes the idle connections of this loop to endpoints that are gone (after a reload). */

@@ -1,4 +1,4 @@
-package io.weir.proxy.http;
+package io.weir.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,7 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Caps a listener's open downstream connections. At the cap the listener stops accepting, so further
+ * Caps a listener's open downstream connections (http and tcp listeners alike). At the cap the listener stops accepting, so further
  * clients wait in the kernel's backlog instead of being accepted and dropped; it resumes on a close.
  *
  * <p>Sits on the server channel and counts on its event loop, where each connection is accepted: turning
@@ -15,13 +15,13 @@ import java.util.concurrent.RejectedExecutionException;
  * read already requested pending (the epoll transport then accepted one connection over the cap), and
  * counting on several loops could race a close with the turn-off and stop accepting below the cap.
  */
-final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private final int max;
     /** Only touched on the server channel's event loop. */
     private int open;
 
-    ConnectionLimiter(int max) {
+    public ConnectionLimiter(int max) {
         this.max = max;
     }
 

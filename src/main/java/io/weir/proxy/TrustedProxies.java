@@ -1,13 +1,16 @@
-package io.weir.proxy.http;
+package io.weir.proxy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 
-/** CIDR ranges whose forwarding headers (X-Forwarded-For, Forwarded) Weir believes and extends. */
-final class TrustedProxies {
+/**
+ * CIDR ranges Weir believes about client addresses: http listeners' {@code trusted_proxies} (forwarding headers)
+ * and tcp listeners' {@code trusted_proxy_protocol_sources} (PROXY headers).
+ */
+public final class TrustedProxies {
 
-    static final TrustedProxies NONE = new TrustedProxies(new byte[0][], new int[0]);
+    public static final TrustedProxies NONE = new TrustedProxies(new byte[0][], new int[0]);
 
     private final byte[][] networks;
     private final int[] prefixes;
@@ -18,7 +21,7 @@ final class TrustedProxies {
     }
 
     /** Parses {@code 10.0.0.0/8}, {@code ::1/128} or a bare address; the config loader has validated them. */
-    static TrustedProxies of(List<String> cidrs) {
+    public static TrustedProxies of(List<String> cidrs) {
         byte[][] networks = new byte[cidrs.size()][];
         int[] prefixes = new int[cidrs.size()];
         for (int i = 0; i < cidrs.size(); i++) {
@@ -35,7 +38,7 @@ final class TrustedProxies {
         return new TrustedProxies(networks, prefixes);
     }
 
-    boolean contains(InetAddress address) {
+    public boolean contains(InetAddress address) {
         byte[] a = address.getAddress();
         for (int i = 0; i < networks.length; i++) {
             if (a.length == networks[i].length && prefixMatches(a, networks[i], prefixes[i])) {

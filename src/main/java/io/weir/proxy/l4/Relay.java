@@ -1,0 +1,39 @@
+package io.weir.proxy.l4;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+
+/** Sits on both channels of a {@link TcpSession} and hands it their reads, half-closes, errors and closes. */
+final class Relay extends ChannelInboundHandlerAdapter {
+
+    private final TcpSession session;
+
+    Relay(TcpSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        session.forward(ctx.channel(), msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ChannelInputShutdownEvent.INSTANCE) {
+            session.inputShutdown(ctx.channel());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        session.abort(ctx.channel(), cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        session.closed(ctx.channel());
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,113 @@
+package io.weir.proxy.l4;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.weir.cluster.Cluster;
+import io.weir.cluster.Endpoint;
+import io.weir.proxy.ProxyHeaderWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a downstream tcp connection until its upstream is connected. It sees the connection
+ * become active once the preamble handlers (PROXY header, SNI) are done, opens the upstream, replays the
+ * bytes those handlers read, then hands both channels to a {@link TcpSession}. It never asks the downstream
+ * for more bytes before the upstream is connected, so nothing is buffered beyond the preamble.
+ */
+final class TcpFrontend extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpFrontend.class);
+
+    private final TcpListenerContext context;
+    /** Bytes a preamble handler read and passed on (the ClientHello): sent upstream first. */
+    private CompositeByteBuf replay;
+    /**
+     * The client sent its FIN before the upstream was connected. Epoll reads on a peer's FIN even with
+     * AUTO_READ off (what the client sent before it is replayed), so the half-close is passed on once connected.
+     */
+    private boolean inputShutdown;
+
+    TcpFrontend(TcpListenerContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel downstream = ctx.channel();
+        Cluster routed = downstream.attr(L4Attributes.CLUSTER).get();
+        Cluster cluster = routed != null ? routed : context.cluster();
+        new UpstreamConnector(downstream, cluster, context.transport(),
+                (upstream, endpoint) -> connected(ctx, cluster, upstream, endpoint),
+                downstream::close).connect();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (replay == null) {
+            replay = ctx.alloc().compositeBuffer();
+        }
+        replay.addComponent(true, buf);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ChannelInputShutdownEvent.INSTANCE) {
+            inputShutdown = true;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releaseReplay();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("tcp {}: closed before its upstream was connected: {}", ctx.channel().remoteAddress(),
+                cause.toString());
+        ctx.close();
+    }
+
+    private void connected(ChannelHandlerContext ctx, Cluster cluster, Channel upstream, Endpoint endpoint) {
+        Channel downstream = ctx.channel();
+        if (!downstream.isActive()) {
+            releaseReplay();
+            upstream.close();
+            return;
+        }
+        TcpSession session = new TcpSession(downstream, upstream);
+        upstream.pipeline().addLast(new Relay(session));
+        ctx.pipeline().replace(this, "relay", new Relay(session));
+        cluster.config().proxyProtocol().ifPresent(version -> {
+            ConnectionAddresses addresses = ConnectionAddresses.of(downstream);
+            upstream.write(ProxyHeaderWriter.write(version, addresses.source(), addresses.destination(),
+                    upstream.alloc()));
+        });
+        if (replay != null) {
+            upstream.write(replay);
+            replay = null;
+        }
+        upstream.flush();
+        session.start(context.transport().splice(), inputShutdown);
+        IdleTimer.watch(session, context.config().idleTimeout().toNanos());
+    }
+
+    private void releaseReplay() {
+        if (replay != null) {
+            replay.release();
+            replay = null;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.weir.proxy.l4;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.weir.cluster.ClusterManager;
+import io.weir.config.ListenerConfig;
+import io.weir.proxy.ConnectionLimiter;
+import io.weir.runtime.Transport;
+
+import java.net.InetSocketAddress;
+
+/** Binds a tcp listener and sets up the pipeline of each downstream connection it accepts. */
+public final class TcpListener {
+
+    private final TcpListenerContext context;
+    private Channel serverChannel;
+
+    public TcpListener(ListenerConfig config, Transport transport, ClusterManager clusters) {
+        this.context = TcpListenerContext.of(config, transport, clusters);
+    }
+
+    /** Binds and returns the bound address (the port is the real one when the config said 0). */
+    public InetSocketAddress bind(EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
+        ListenerConfig config = context.config();
+        ConnectionLimiter limiter = config.maxConnections() > 0 ? new ConnectionLimiter(config.maxConnections()) : null;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(context.transport().serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                // Nothing is read from a downstream before its upstream is connected (or a preamble asks).
+                .childOption(ChannelOption.AUTO_READ, false)
+                // A FIN from one side becomes a FIN on the other, not a close of both.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        // The PROXY header comes first on the wire, then the ClientHello.
+                        if (context.proxyProtocolSources() != null) {
+                            p.addLast(new ProxyProtocolReader(context.proxyProtocolSources(),
+                                    config.preambleTimeout().toNanos()));
+                        }
+                        if (context.sni() != null) {
+                            p.addLast(new SniRouter(context.sni(), config.preambleTimeout().toNanos()));
+                        }
+                        p.addLast(new TcpFrontend(context));
+                    }
+                });
+        if (limiter != null) {
+            // On the server channel: it counts where connections are accepted (see ConnectionLimiter).
+            bootstrap.handler(limiter);
+        }
+        InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
+        serverChannel = bootstrap.bind(address).sync().channel();
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Stops accepting; open connections are left to finish. */
+    public void unbind() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.weir.proxy.l4;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.weir.balance.PickContext;
+import io.weir.cluster.Cluster;
+import io.weir.cluster.Endpoint;
+import io.weir.runtime.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The flows of one udp listener, keyed by client address, in least-recently-active order: the first entry
+ * is the one idle longest, so expiry and eviction both look only at the head. Lives on the listener
+ * channel's event loop, which is the only thread that touches it.
+ */
+final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    private static final Logger log = LoggerFactory.getLogger(UdpFlowTable.class);
+
+    private final Cluster cluster;
+    private final Transport transport;
+    private final long idleTimeoutNanos;
+    private final int maxFlows;
+    /** Access order: get() moves a flow to the tail. */
+    private final LinkedHashMap<InetSocketAddress, UdpFlow> flows = new LinkedHashMap<>(64, 0.75f, true);
+    private Channel listener;
+    private ScheduledFuture<?> sweeper;
+    private volatile int size;
+    private volatile long evictions;
+
+    UdpFlowTable(Cluster cluster, Transport transport, long idleTimeoutNanos, int maxFlows) {
+        this.cluster = cluster;
+        this.transport = transport;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+        this.maxFlows = maxFlows;
+    }
+
+    /** Flows open now (read from any thread, for metrics and tests). */
+    int size() {
+        return size;
+    }
+
+    /** Flows closed to make room for a new one since the listener started. */
+    long evictions() {
+        return evictions;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        listener = ctx.channel();
+        // Expiry is checked a few times per timeout: a flow lives at most a quarter longer than its timeout.
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleTimeoutNanos / 4);
+        sweeper = ctx.executor().scheduleAtFixedRate(this::expire, period, period, TimeUnit.NANOSECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        InetSocketAddress client = packet.sender();
+        UdpFlow flow = flows.get(client);
+        if (flow == null) {
+            flow = open(client);
+            if (flow == null) {
+                return;
+            }
+        }
+        flow.send(packet.content().retain());
+    }
+
+    private UdpFlow open(InetSocketAddress client) {
+        Endpoint endpoint = cluster.pick(UpstreamConnector.pickContext(cluster.hashOn(), client));
+        if (endpoint == null) {
+            log.warn("udp {}: no available endpoint in cluster {}; datagram dropped", client, cluster.name());
+            return null;
+        }
+        if (flows.size() >= maxFlows) {
+            Iterator<UdpFlow> oldest = flows.values().iterator();
+            UdpFlow evicted = oldest.next();
+            oldest.remove();
+            evicted.close();
+            evictions++;
+        }
+        UdpFlow flow = new UdpFlow(client, endpoint, this, listener, transport);
+        flows.put(client, flow);
+        size = flows.size();
+        return flow;
+    }
+
+    /** A reply from the flow's endpoint: back to its client, and the flow counts as active. */
+    void replied(UdpFlow flow, ByteBuf payload) {
+        if (flows.get(flow.client()) != flow || !listener.isActive()) {
+            payload.release();
+            return;
+        }
+        listener.writeAndFlush(new DatagramPacket(payload, flow.client()), listener.voidPromise());
+    }
+
+    void remove(UdpFlow flow) {
+        if (flows.remove(flow.client(), flow)) {
+            size = flows.size();
+        }
+        flow.close();
+    }
+
+    private void expire() {
+        long now = System.nanoTime();
+        Iterator<UdpFlow> it = flows.values().iterator();
+        // Every datagram, either way, looks its flow up and so moves it to the tail: the head is idle longest.
+        while (it.hasNext()) {
+            UdpFlow flow = it.next();
+            if (now - flow.lastActiveNanos() < idleTimeoutNanos) {
+                break;
+            }
+            it.remove();
+            flow.close();
+        }
+        size = flows.size();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
+        flows.values().forEach(UdpFlow::close);
+        flows.clear();
+        size = 0;
+        ctx.fireChannelInactive();
+    }
+}

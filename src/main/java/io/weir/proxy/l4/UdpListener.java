@@ -1,0 +1,56 @@
+package io.weir.proxy.l4;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.weir.cluster.ClusterManager;
+import io.weir.config.ListenerConfig;
+import io.weir.runtime.Transport;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Binds a udp listener: one datagram socket whose {@link UdpFlowTable} gives each client address its own
+ * flow to one endpoint. The socket and all its flows live on one event loop.
+ */
+public final class UdpListener {
+
+    private final ListenerConfig config;
+    private final Transport transport;
+    private final UdpFlowTable flows;
+    private Channel channel;
+
+    public UdpListener(ListenerConfig config, Transport transport, ClusterManager clusters) {
+        this.config = config;
+        this.transport = transport;
+        this.flows = new UdpFlowTable(clusters.require(config.cluster().orElseThrow()), transport,
+                config.idleTimeout().toNanos(), config.maxFlows());
+    }
+
+    public InetSocketAddress bind(EventLoopGroup workers) throws InterruptedException {
+        channel = new Bootstrap()
+                .group(workers)
+                .channel(transport.datagramChannel())
+                .handler(flows)
+                .bind(new InetSocketAddress(config.listen().host(), config.listen().port()))
+                .sync().channel();
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Flows open now. */
+    public int flows() {
+        return flows.size();
+    }
+
+    /** Flows evicted to stay within {@code max_flows}. */
+    public long evictions() {
+        return flows.evictions();
+    }
+
+    /** Closes the socket and every flow. */
+    public void unbind() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.weir.proxy.l4;
+
+import io.weir.cluster.Endpoint;
+import io.weir.testing.UdpEchoServer;
+import io.weir.testing.WeirHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** udp listeners: flows per client address, replies relayed, expiry and eviction. */
+class UdpProxyTest {
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private WeirHarness start(String listenerLines, UdpEchoServer... backends) throws Exception {
+        StringBuilder yaml = new StringBuilder("""
+                listeners:
+                  - name: dns
+                    protocol: udp
+                    listen: 127.0.0.1:0
+                    cluster: app
+                """).append(listenerLines.indent(4)).append("""
+                clusters:
+                  - name: app
+                    endpoints:
+                """);
+        for (UdpEchoServer b : backends) {
+            yaml.append("      - ").append(b.address()).append('\n');
+        }
+        WeirHarness weir = WeirHarness.start(yaml.toString());
+        open.add(weir);
+        return weir;
+    }
+
+    private UdpEchoServer backend(String name) throws IOException {
+        UdpEchoServer b = UdpEchoServer.named(name);
+        open.add(b);
+        return b;
+    }
+
+    private DatagramSocket client() throws IOException {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        s.setSoTimeout(10_000);
+        open.add(s::close);
+        return s;
+    }
+
+    /** Sends {@code text} and returns the reply split as [backend, upstream source port, payload]. */
+    private static String[] ask(DatagramSocket client, WeirHarness weir, String text) throws IOException {
+        byte[] out = text.getBytes(StandardCharsets.UTF_8);
+        client.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), weir.port("dns")));
+        DatagramPacket in = new DatagramPacket(new byte[65_536], 65_536);
+        client.receive(in);
+        assertThat(in.getPort()).as("replies come from the listener's address").isEqualTo(weir.port("dns"));
+        return new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8).split(" ", 3);
+    }
+
+    private static int outstanding(WeirHarness weir) {
+        return weir.weir().clusters().require("app").endpoints().stream().mapToInt(Endpoint::outstanding).sum();
+    }
+
+    @Test
+    void aRequestGetsItsReply() throws Exception {
+        WeirHarness weir = start("", backend("a"));
+        DatagramSocket c = client();
+        String[] first = ask(c, weir, "hello");
+        assertThat(first[0]).isEqualTo("a");
+        assertThat(first[2]).isEqualTo("hello");
+        String[] second = ask(c, weir, "again");
+        assertThat(second[1]).as("one flow, one upstream socket").isEqualTo(first[1]);
+        assertThat(weir.weir().udpListener("dns").flows()).isEqualTo(1);
+    }
+
+    @Test
+    void twoClientsGetIndependentFlows() throws Exception {
+        WeirHarness weir = start("", backend("a"), backend("b"));
+        DatagramSocket c1 = client();
+        DatagramSocket c2 = client();
+        String[] r1 = ask(c1, weir, "one");
+        String[] r2 = ask(c2, weir, "two");
+        assertThat(r1[2]).isEqualTo("one");
+        assertThat(r2[2]).isEqualTo("two");
+        assertThat(r1[0]).as("round robin puts the second flow on the other endpoint").isNotEqualTo(r2[0]);
+        for (int i = 0; i < 3; i++) {
+            assertThat(ask(c1, weir, "x" + i)).containsExactly(r1[0], r1[1], "x" + i);
+            assertThat(ask(c2, weir, "y" + i)).containsExactly(r2[0], r2[1], "y" + i);
+        }
+        assertThat(weir.weir().udpListener("dns").flows()).isEqualTo(2);
+        assertThat(outstanding(weir)).isEqualTo(2);
+    }
+
+    @Test
+    void anIdleFlowExpires() throws Exception {
+        WeirHarness weir = start("idle_timeout: 200ms\n", backend("a"));
+        DatagramSocket c = client();
+        String[] first = ask(c, weir, "hello");
+        await().atMost(Duration.ofSeconds(10)).until(() -> weir.weir().udpListener("dns").flows() == 0);
+        assertThat(outstanding(weir)).isZero();
+        String[] later = ask(c, weir, "back");
+        assertThat(later[2]).isEqualTo("back");
+        assertThat(later[1]).as("a new flow, a new upstream socket").isNotEqualTo(first[1]);
+    }
+
+    @Test
+    void atMaxFlowsTheFlowIdleLongestIsEvicted() throws Exception {
+        WeirHarness weir = start("max_flows: 2\n", backend("a"));
+        DatagramSocket c1 = client();
+        DatagramSocket c2 = client();
+        DatagramSocket c3 = client();
+        String[] r1 = ask(c1, weir, "1");
+        String[] r2 = ask(c2, weir, "2");
+        ask(c1, weir, "1 again"); // c2 is now the one idle longest
+        ask(c3, weir, "3");
+        UdpListener listener = weir.weir().udpListener("dns");
+        assertThat(listener.flows()).isEqualTo(2);
+        assertThat(listener.evictions()).isEqualTo(1);
+        assertThat(ask(c1, weir, "1 kept")[1]).as("c1's flow survived").isEqualTo(r1[1]);
+        assertThat(ask(c2, weir, "2 back")[1]).as("c2's flow was evicted").isNotEqualTo(r2[1]);
+        assertThat(outstanding(weir)).isEqualTo(2);
+    }
+}
