@@ -44,7 +44,7 @@ public final class ClusterManager {
         HostPort hp = config.address();
         // Resolved once when the config loads; an unresolvable name is reported per connect attempt.
         InetSocketAddress address = new InetSocketAddress(hp.host(), hp.port());
-        return new Endpoint(hp.toString(), address, config.weight(), latency);
+        return new Endpoint(hp.toString(), address, config.weight(), latency, config.maxConnections());
     }
 
     /** The balancer settings of a cluster: the config's names mapped onto the balance package's. */

@@ -20,6 +20,7 @@ public final class Endpoint implements Host {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
     private final PeakEwma latency;
+    private final int maxConnections;
     private volatile EndpointState state = EndpointState.HEALTHY;
     private volatile boolean passingChecks = true;
     private volatile boolean ejected;
@@ -30,10 +31,16 @@ public final class Endpoint implements Host {
     private volatile long availableSinceNanos = Long.MIN_VALUE;
 
     public Endpoint(String id, InetSocketAddress address, int weight, PeakEwma latency) {
+        this(id, address, weight, latency, 0);
+    }
+
+    /** @param maxConnections requests or connections in flight at once; at the limit pickers skip it; 0 = none */
+    public Endpoint(String id, InetSocketAddress address, int weight, PeakEwma latency, int maxConnections) {
         this.id = id;
         this.address = address;
         this.weight = weight;
         this.latency = latency;
+        this.maxConnections = maxConnections;
     }
 
     @Override
@@ -52,7 +59,8 @@ public final class Endpoint implements Host {
 
     @Override
     public boolean isAvailable() {
-        return weight > 0 && state() == EndpointState.HEALTHY;
+        return weight > 0 && state() == EndpointState.HEALTHY
+                && (maxConnections == 0 || outstanding.get() < maxConnections);
     }
 
     /** Takes no new requests from now on; those in flight finish (see {@code Cluster.drain}). */

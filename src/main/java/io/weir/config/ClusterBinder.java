@@ -20,7 +20,7 @@ final class ClusterBinder {
             "health_check", "outlier_detection", "panic_threshold", "retry_budget", "drain_timeout",
             "proxy_protocol");
     static final List<String> RETRY_BUDGET_KEYS = List.of("percent", "min_per_second");
-    static final List<String> ENDPOINT_KEYS = List.of("address", "weight");
+    static final List<String> ENDPOINT_KEYS = List.of("address", "weight", "max_connections");
     private static final Set<BalancePolicy> HASHING = Set.of(BalancePolicy.RING_HASH, BalancePolicy.MAGLEV);
 
     private final YamlReader reader;
@@ -144,7 +144,8 @@ final class ClusterBinder {
                     .flatMap(n -> reader.convert(n, "address", AddressParser::parseEndpoint));
             int weight = e.integer("weight", 0, ClusterConfig.EndpointConfig.MAX_WEIGHT)
                     .orElse(ClusterConfig.EndpointConfig.DEFAULT_WEIGHT);
-            return address.map(a -> new ClusterConfig.EndpointConfig(a, weight));
+            int maxConnections = e.integer("max_connections", 0, Integer.MAX_VALUE).orElse(0);
+            return address.map(a -> new ClusterConfig.EndpointConfig(a, weight, maxConnections));
         });
     }
 

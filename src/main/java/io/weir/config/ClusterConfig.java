@@ -61,9 +61,17 @@ public record ClusterConfig(String name, BalancePolicy balance, Optional<String>
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    /** {@code { address: 127.0.0.1:9001, weight: 3 }} — weight defaults to 1; 0 drains the endpoint. */
-    public record EndpointConfig(HostPort address, int weight) {
+    /**
+     * {@code { address: 127.0.0.1:9001, weight: 3, max_connections: 100 }} — weight defaults to 1; 0 drains
+     * the endpoint. {@code maxConnections}: requests (http) or connections (tcp/udp flows) in flight at once;
+     * at the limit the balancer skips the endpoint; 0 = no limit.
+     */
+    public record EndpointConfig(HostPort address, int weight, int maxConnections) {
         public static final int DEFAULT_WEIGHT = 1;
         public static final int MAX_WEIGHT = 1000;
+
+        public EndpointConfig(HostPort address, int weight) {
+            this(address, weight, 0);
+        }
     }
 }

@@ -97,6 +97,32 @@ class BalancingOverSocketsTest {
     }
 
     @Test
+    void anEndpointAtItsConnectionLimitIsSkipped() throws Exception {
+        TestBackend a = backend("a");
+        WeirHarness weir = WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    endpoints:
+                      - { address: "%s", max_connections: 1 }
+                """.formatted(a.address()));
+        open.add(weir);
+        try (RawHttp held = new RawHttp(weir.port())) {
+            // A request whose body has not finished holds the endpoint's only slot.
+            held.write("POST /held HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
+            org.awaitility.Awaitility.await().until(() -> a.connections() == 1);
+            assertThat(weir.get("/").statusCode()).isEqualTo(503);
+            held.write("cd");
+            assertThat(held.readResponse().status()).isEqualTo(200);
+        }
+        assertThat(weir.get("/").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void everyPolicyServesRequests() throws Exception {
         for (String policy : List.of("round_robin", "least_connections", "power_of_two", "least_response_time",
                 "random", "ring_hash", "maglev")) {
