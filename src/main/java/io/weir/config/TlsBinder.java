@@ -11,7 +11,8 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Binds a listener's {@code tls} section; certificate files must exist and be readable. */
 final class TlsBinder {
 
-    static final List<String> KEYS = List.of("certificates", "protocols", "ciphers", "handshake_timeout");
+    static final List<String> KEYS = List.of("certificates", "protocols", "ciphers", "handshake_timeout",
+            "reload_check_interval");
     static final List<String> CERTIFICATE_KEYS = List.of("cert", "key");
 
     private final YamlReader reader;
@@ -50,7 +51,8 @@ final class TlsBinder {
         }
         List<String> ciphers = strings(m, "ciphers").orElse(List.of());
         return new TlsConfig(List.copyOf(certificates), List.copyOf(protocols), List.copyOf(ciphers),
-                m.duration("handshake_timeout", TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT));
+                m.duration("handshake_timeout", TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT),
+                m.duration("reload_check_interval", TlsConfig.DEFAULT_RELOAD_CHECK_INTERVAL));
     }
 
     private Optional<Path> file(YamlMap m, String key) {

@@ -16,6 +16,7 @@ import io.weir.health.HealthChecks;
 import io.weir.proxy.http.HttpListener;
 import io.weir.proxy.http.HttpListenerContext;
 import io.weir.proxy.http.route.Router;
+import io.weir.tls.CertificateWatcher;
 import io.weir.tls.ServerTls;
 import io.weir.proxy.l4.TcpListener;
 import io.weir.proxy.l4.UdpListener;
@@ -57,6 +58,7 @@ public final class Weir implements AutoCloseable {
     private final List<HttpListener> httpListeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
     private final ProxyMetrics metrics = new ProxyMetrics();
+    private final CertificateWatcher certificateWatcher = new CertificateWatcher();
     private AccessLog accessLog;
     private AdminServer admin;
     private volatile boolean ready;
@@ -161,12 +163,14 @@ public final class Weir implements AutoCloseable {
         }
     }
 
-    private static ServerTls tlsFor(ListenerConfig listener) {
+    private ServerTls tlsFor(ListenerConfig listener) {
         if (listener.tls().isEmpty()) {
             return null;
         }
         try {
-            return ServerTls.of(listener.tls().get());
+            ServerTls tls = ServerTls.of(listener.tls().get());
+            certificateWatcher.watch(tls);
+            return tls;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("listener " + listener.name() + ": TLS: " + e.getMessage(), e);
         }
@@ -257,6 +261,7 @@ public final class Weir implements AutoCloseable {
 
     private void closeLoops() {
         ready = false;
+        certificateWatcher.close();
         if (admin != null) {
             admin.close();
         }

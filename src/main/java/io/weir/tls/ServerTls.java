@@ -30,12 +30,15 @@ public final class ServerTls {
 
     private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
 
-    private final Mapping<String, SslContext> byName;
+    private final TlsConfig config;
     private final long handshakeTimeoutMillis;
+    /** Swapped whole when the certificate files change: new handshakes see the new ones, open connections keep theirs. */
+    private volatile Mapping<String, SslContext> byName;
 
-    private ServerTls(Mapping<String, SslContext> byName, long handshakeTimeoutMillis) {
+    private ServerTls(TlsConfig config, Mapping<String, SslContext> byName) {
+        this.config = config;
         this.byName = byName;
-        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+        this.handshakeTimeoutMillis = config.handshakeTimeout().toMillis();
     }
 
     /** Reads every certificate and key; a bad file fails here, at start, naming the file. */
@@ -43,6 +46,25 @@ public final class ServerTls {
         SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         log.info("TLS provider: {}", provider == SslProvider.OPENSSL
                 ? "BoringSSL (" + OpenSsl.versionString() + ")" : "JDK (netty-tcnative not available here)");
+        return new ServerTls(config, mapping(config, provider));
+    }
+
+    TlsConfig config() {
+        return config;
+    }
+
+    /** Re-reads the certificate files; on any error the certificates in use stay and the error is logged. */
+    void reload() {
+        try {
+            byName = mapping(config, OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
+            log.info("TLS certificates reloaded");
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            log.error("TLS certificate reload failed, keeping the certificates in use: {}", e.getMessage());
+        }
+    }
+
+    private static Mapping<String, SslContext> mapping(TlsConfig config, SslProvider provider)
+            throws IOException, GeneralSecurityException {
         DomainWildcardMappingBuilder<SslContext> mapping = null;
         for (TlsConfig.Certificate c : config.certificates()) {
             X509Certificate[] chain = PemFiles.certificates(c.cert());
@@ -68,12 +90,13 @@ public final class ServerTls {
         if (mapping == null) {
             throw new GeneralSecurityException("tls: no certificate configured");
         }
-        return new ServerTls(mapping.build(), config.handshakeTimeout().toMillis());
+        return mapping.build();
     }
 
     /** The first handler of a TLS connection: picks the certificate by SNI, then decrypts. */
     public SniHandler newHandler() {
-        return new SniHandler(byName, handshakeTimeoutMillis) {
+        Mapping<String, SslContext> current = byName;
+        return new SniHandler(current, handshakeTimeoutMillis) {
             @Override
             protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
                 SslHandler handler = super.newSslHandler(context, allocator);

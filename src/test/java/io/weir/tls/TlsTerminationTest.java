@@ -114,6 +114,42 @@ class TlsTerminationTest extends SocketTest {
         assertThat(backend.received()).isEmpty();
     }
 
+    @Test
+    void certificatesReloadWhenTheirFilesChangeAndOpenConnectionsCarryOn(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path cert = dir.resolve("site.pem");
+        Path key = dir.resolve("site.key");
+        Files.copy(TLS.resolve("a.pem"), cert);
+        Files.copy(TLS.resolve("a.key"), key);
+        TestBackend backend = track(TestBackend.named("b"));
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    tls:
+                      certificates: [ { cert: %s, key: %s } ]
+                      reload_check_interval: 100ms
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    endpoints: [ "%s" ]
+                """.formatted(cert, key, backend.address())));
+        assertThat(serverCertificateFor(trustingTestCa(), weir.port(), "c.example.com")).isEqualTo("CN=a.example.com");
+        try (SSLSocket open = (SSLSocket) trustingTestCa().getSocketFactory().createSocket("127.0.0.1", weir.port())) {
+            open.startHandshake();
+            // Replace key first, then certificate, as a deploy tool would; a half-written pair must not take effect.
+            Files.copy(TLS.resolve("c-pkcs1.key"), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(TLS.resolve("c.pem"), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    serverCertificateFor(trustingTestCa(), weir.port(), "c.example.com").equals("CN=c.example.com"));
+            // The connection opened before the reload still works.
+            open.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] head = open.getInputStream().readNBytes(12);
+            assertThat(new String(head, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+        }
+    }
+
     private static String serverCertificateFor(SSLContext ctx, int port, String sni) throws Exception {
         try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
             SSLParameters params = socket.getSSLParameters();
