@@ -39,13 +39,13 @@ final class ConfigBinder {
             index.listen("admin", false, AdminConfig.DEFAULT_LISTEN, m.keyNode("admin").get().getStartMark());
         }
         List<ClusterConfig> clusters = new ArrayList<>();
-        ClusterBinder clusterBinder = new ClusterBinder(reader, index);
+        Path baseDir = file.toAbsolutePath().getParent() != null ? file.toAbsolutePath().getParent() : Path.of(".");
+        ClusterBinder clusterBinder = new ClusterBinder(reader, index, baseDir);
         List<Node> clusterNodes = m.list("clusters").orElse(List.of());
         for (Node node : clusterNodes) {
             clusterBinder.bind(node).ifPresent(clusters::add);
         }
         List<ListenerConfig> listeners = new ArrayList<>();
-        Path baseDir = file.toAbsolutePath().getParent() != null ? file.toAbsolutePath().getParent() : Path.of(".");
         ListenerBinder listenerBinder = new ListenerBinder(reader, index, baseDir);
         Optional<List<Node>> listenerNodes = m.require("listeners").flatMap(n -> reader.list(n, "listeners"));
         if (listenerNodes.isPresent() && listenerNodes.get().isEmpty()) {

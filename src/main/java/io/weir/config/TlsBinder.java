@@ -55,6 +55,29 @@ final class TlsBinder {
                 m.duration("reload_check_interval", TlsConfig.DEFAULT_RELOAD_CHECK_INTERVAL));
     }
 
+    static final List<String> UPSTREAM_KEYS = List.of("verify", "sni", "client_certificate");
+
+    /** A cluster's {@code tls}: re-encryption to its endpoints. */
+    Optional<UpstreamTlsConfig> bindUpstream(Node node) {
+        return reader.map(node, "tls", UPSTREAM_KEYS).map(m -> {
+            String verify = m.nonEmptyString("verify").orElse("system");
+            Optional<Path> ca = Optional.empty();
+            boolean system = verify.equals("system");
+            if (!system && !verify.equals("none")) {
+                ca = file(m, "verify");
+            }
+            Optional<TlsConfig.Certificate> client = m.get("client_certificate")
+                    .flatMap(n -> reader.map(n, "client_certificate", CERTIFICATE_KEYS))
+                    .flatMap(c -> {
+                        Optional<Path> cert = file(c, "cert");
+                        Optional<Path> key = file(c, "key");
+                        return cert.isPresent() && key.isPresent()
+                                ? Optional.of(new TlsConfig.Certificate(cert.get(), key.get())) : Optional.empty();
+                    });
+            return new UpstreamTlsConfig(ca, system, m.nonEmptyString("sni"), client);
+        });
+    }
+
     private Optional<Path> file(YamlMap m, String key) {
         return m.requiredNonEmptyString(key).flatMap(text -> {
             Path p = baseDir.resolve(text).normalize();

@@ -101,6 +101,11 @@ public final class TestBackend implements AutoCloseable {
     }
 
     private TestBackend(int port, Function<Received, Reply> responder) throws InterruptedException {
+        this(port, responder, null);
+    }
+
+    private TestBackend(int port, Function<Received, Reply> responder, io.netty.handler.ssl.SslContext tls)
+            throws InterruptedException {
         this.responder = responder;
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -109,6 +114,9 @@ public final class TestBackend implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         children.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
                                 new Handler(connections.incrementAndGet()));
                     }
@@ -122,6 +130,12 @@ public final class TestBackend implements AutoCloseable {
     /** A backend on a given port: one that "comes back" where a closed one was. */
     public static TestBackend start(int port, Function<Received, Reply> responder) throws InterruptedException {
         return new TestBackend(port, responder);
+    }
+
+    /** A backend that speaks HTTPS with {@code tls}. */
+    public static TestBackend startTls(io.netty.handler.ssl.SslContext tls, Function<Received, Reply> responder)
+            throws InterruptedException {
+        return new TestBackend(0, responder, tls);
     }
 
     /** A backend answering "NAME" to every request, for balancing tests. */

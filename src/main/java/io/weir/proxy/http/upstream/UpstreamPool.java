@@ -13,6 +13,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.weir.cluster.Endpoint;
 import io.weir.config.ClusterConfig;
 import io.weir.runtime.Transport;
+import io.weir.tls.UpstreamTls;
 
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -52,6 +53,10 @@ final class UpstreamPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (cluster.tls().isPresent()) {
+                            ch.pipeline().addLast(UpstreamTls.newHandler(cluster.tls().get(), ch.alloc(),
+                                    endpoint.address().getHostString(), endpoint.address().getPort()));
+                        }
                         ch.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(16 * 1024)
                                 .setMaxHeaderSize(64 * 1024)
