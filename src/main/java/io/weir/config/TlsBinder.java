@@ -12,7 +12,8 @@ import org.yaml.snakeyaml.nodes.Node;
 final class TlsBinder {
 
     static final List<String> KEYS = List.of("certificates", "protocols", "ciphers", "handshake_timeout",
-            "reload_check_interval");
+            "reload_check_interval", "client_auth");
+    static final List<String> CLIENT_AUTH_KEYS = List.of("mode", "ca", "header");
     static final List<String> CERTIFICATE_KEYS = List.of("cert", "key");
 
     private final YamlReader reader;
@@ -52,7 +53,19 @@ final class TlsBinder {
         List<String> ciphers = strings(m, "ciphers").orElse(List.of());
         return new TlsConfig(List.copyOf(certificates), List.copyOf(protocols), List.copyOf(ciphers),
                 m.duration("handshake_timeout", TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT),
-                m.duration("reload_check_interval", TlsConfig.DEFAULT_RELOAD_CHECK_INTERVAL));
+                m.duration("reload_check_interval", TlsConfig.DEFAULT_RELOAD_CHECK_INTERVAL),
+                m.get("client_auth").flatMap(this::clientAuth));
+    }
+
+    private Optional<TlsConfig.ClientAuth> clientAuth(Node node) {
+        return reader.map(node, "client_auth", CLIENT_AUTH_KEYS).flatMap(m -> {
+            String mode = m.nonEmptyString("mode").orElse("require");
+            if (!mode.equals("require") && !mode.equals("optional")) {
+                m.problems().at(m.get("mode").get(), "mode: expected require or optional; got '" + mode + "'");
+            }
+            String header = m.nonEmptyString("header").orElse(TlsConfig.DEFAULT_CLIENT_CERT_HEADER);
+            return file(m, "ca").map(ca -> new TlsConfig.ClientAuth(!mode.equals("optional"), ca, header));
+        });
     }
 
     static final List<String> UPSTREAM_KEYS = List.of("verify", "sni", "client_certificate");

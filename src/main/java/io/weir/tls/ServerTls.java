@@ -3,6 +3,7 @@ package io.weir.tls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
@@ -53,6 +54,11 @@ public final class ServerTls {
         return config;
     }
 
+    /** The header carrying the verified client certificate upstream; null without client_auth. */
+    public String clientCertHeader() {
+        return config.clientAuth().map(TlsConfig.ClientAuth::header).orElse(null);
+    }
+
     /** Re-reads the certificate files; on any error the certificates in use stay and the error is logged. */
     void reload() {
         try {
@@ -69,7 +75,13 @@ public final class ServerTls {
         for (TlsConfig.Certificate c : config.certificates()) {
             X509Certificate[] chain = PemFiles.certificates(c.cert());
             PrivateKey key = PemFiles.privateKey(c.key());
-            SslContext context = SslContextBuilder.forServer(key, chain)
+            SslContextBuilder builder = SslContextBuilder.forServer(key, chain);
+            if (config.clientAuth().isPresent()) {
+                TlsConfig.ClientAuth auth = config.clientAuth().get();
+                builder.clientAuth(auth.required() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+                        .trustManager(PemFiles.certificates(auth.ca()));
+            }
+            SslContext context = builder
                     .sslProvider(provider)
                     .protocols(config.protocols())
                     .ciphers(config.ciphers().isEmpty() ? null : config.ciphers())

@@ -21,6 +21,7 @@ import io.weir.proxy.http.route.RequestView;
 import io.weir.proxy.http.route.Route;
 import io.weir.proxy.http.route.RouteAction;
 import io.weir.runtime.Transport;
+import io.weir.tls.ClientCertificates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,7 +207,10 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     private DownstreamPeer peer() {
         if (peer == null) {
-            peer = DownstreamPeer.of((InetSocketAddress) ctx.channel().remoteAddress(), listener.trustedProxies());
+            // Worked out once per connection: the handshake, and so the client certificate, is done by now.
+            String clientCert = listener.clientCertHeader() == null ? null : ClientCertificates.describe(ctx.channel());
+            peer = DownstreamPeer.of((InetSocketAddress) ctx.channel().remoteAddress(), listener.trustedProxies(),
+                    clientCert);
         }
         return peer;
     }

@@ -7,10 +7,11 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 /** The client end of a downstream connection, worked out once per connection rather than per request. */
-record DownstreamPeer(String ip, boolean ipv6, boolean trusted) {
+record DownstreamPeer(String ip, boolean ipv6, boolean trusted, String clientCert) {
 
-    static DownstreamPeer of(InetSocketAddress remote, TrustedProxies trustedProxies) {
+    /** @param clientCert the verified client certificate as sent upstream (mTLS), or null */
+    static DownstreamPeer of(InetSocketAddress remote, TrustedProxies trustedProxies, String clientCert) {
         return new DownstreamPeer(NetUtil.toAddressString(remote.getAddress()), remote.getAddress() instanceof Inet6Address,
-                trustedProxies.contains(remote.getAddress()));
+                trustedProxies.contains(remote.getAddress()), clientCert);
     }
 }

@@ -61,6 +61,11 @@ public final class HttpListenerContext {
         return tls == null ? "http" : "https";
     }
 
+    /** The header that carries the verified client certificate upstream (mTLS); null when not configured. */
+    String clientCertHeader() {
+        return tls == null ? null : tls.clientCertHeader();
+    }
+
     /** TLS termination; null for plain HTTP. */
     ServerTls tls() {
         return tls;

@@ -22,6 +22,14 @@ final class RequestRewriter {
         String authority = absoluteForm ? authorityOf(request.uri(), originalHost) : null;
         ProxyHeaders.stripHopByHop(headers);
         ProxyHeaders.setForwarded(headers, client, listener.scheme(), originalHost);
+        String certHeader = listener.clientCertHeader();
+        if (certHeader != null) {
+            // Only Weir may say which certificate the client showed: a client's own value is dropped.
+            headers.remove(certHeader);
+            if (client.clientCert() != null) {
+                headers.set(certHeader, client.clientCert());
+            }
+        }
         String path = view.path();
         if (route.prefixRewrite().isPresent() && route.match().pathPrefix().isPresent()) {
             path = route.prefixRewrite().get() + path.substring(route.match().pathPrefix().get().length());
