@@ -84,6 +84,9 @@ final class Exchange implements UpstreamListener {
     private long bodyBytes;
     private final ExchangeDeadlines deadlines;
     private long bytesOut;
+    /** The request asked for a WebSocket; {@code switching} once the upstream agreed. */
+    private final boolean upgrade;
+    private boolean switching;
     private int status;
     private long connectedAt = -1;
     private long responseHeadAt = -1;
@@ -97,6 +100,7 @@ final class Exchange implements UpstreamListener {
         this.route = route;
         this.cluster = cluster;
         this.pick = pick;
+        this.upgrade = request.headers().contains(HttpHeaderNames.UPGRADE);
         this.hasBody = hasBody;
         this.keepAlive = keepAlive;
         this.head = request.method() == HttpMethod.HEAD;
@@ -228,7 +232,12 @@ final class Exchange implements UpstreamListener {
         int code = response.status().code();
         if (code >= 100 && code < 200) {
             if (code == 101) {
-                fail(HttpResponseStatus.BAD_GATEWAY, "unexpected 101 Switching Protocols from " + endpoint);
+                if (upgrade && WebSockets.accepts(response)) {
+                    acceptUpgrade(response);
+                } else {
+                    ReferenceCountUtil.release(response);
+                    fail(HttpResponseStatus.BAD_GATEWAY, "unexpected 101 Switching Protocols from " + endpoint);
+                }
                 return;
             }
             informational = true;
@@ -302,7 +311,29 @@ final class Exchange implements UpstreamListener {
         }
     }
 
+    /** The upstream took the WebSocket handshake: the 101 goes downstream, then both sides become a tunnel. */
+    private void acceptUpgrade(HttpResponse response) {
+        switching = true;
+        responseStarted = true;
+        status = 101;
+        responseHeadAt = System.nanoTime();
+        ProxyHeaders.stripHopByHop(response.headers());
+        WebSockets.keepUpgradeHeaders(response.headers());
+        downstream.encoder().answeringHead(false);
+        ctx.write(response, ctx.voidPromise());
+    }
+
     private void onResponseContent(HttpContent content) {
+        if (switching) {
+            // The end of the 101: what follows on both connections is WebSocket frames, not HTTP.
+            content.release();
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+            UpstreamConnection tunnelled = upstream;
+            upstream = null;
+            finish();
+            WebSockets.tunnel(ctx, tunnelled);
+            return;
+        }
         if (informational) {
             informational = false;
             if (clientHttp10) {

@@ -20,7 +20,11 @@ final class RequestRewriter {
         String originalHost = view.authority().isEmpty() ? null : view.authority();
         boolean absoluteForm = !request.uri().startsWith("/") && !request.uri().equals("*");
         String authority = absoluteForm ? authorityOf(request.uri(), originalHost) : null;
+        boolean webSocket = WebSockets.isUpgrade(request);
         ProxyHeaders.stripHopByHop(headers);
+        if (webSocket) {
+            WebSockets.keepUpgradeHeaders(headers);
+        }
         ProxyHeaders.setForwarded(headers, client, listener.scheme(), originalHost);
         String certHeader = listener.clientCertHeader();
         if (certHeader != null) {

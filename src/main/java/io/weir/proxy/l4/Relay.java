@@ -1,5 +1,8 @@
 package io.weir.proxy.l4;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -15,6 +18,12 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf)) {
+            // A tunnel opened after an HTTP exchange may still see that exchange's end marker: not bytes.
+            ReferenceCountUtil.release(msg);
+            ctx.channel().read();
+            return;
+        }
         session.forward(ctx.channel(), msg);
     }
 

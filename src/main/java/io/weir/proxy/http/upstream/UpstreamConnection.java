@@ -3,6 +3,7 @@ package io.weir.proxy.http.upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.weir.cluster.Endpoint;
 
@@ -17,6 +18,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private UpstreamListener listener;
     private boolean reused;
+    /** Past a protocol switch: bytes pass through to the relay behind this handler. */
+    private boolean tunnel;
     /** Carries one client's PROXY header: closed after its exchange, never pooled. */
     private boolean privateToClient;
     long idleSinceNanos;
@@ -58,6 +61,20 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         pool.release(this);
     }
 
+    /**
+     * Stops speaking HTTP on this connection (a WebSocket after its 101): the codec goes, nothing is pooled,
+     * and the caller relays bytes. This handler stays to count the connection's close.
+     */
+    public void detachForTunnel() {
+        listener = null;
+        tunnel = true;
+    }
+
+    /** Removes the HTTP codec; what it still held flows on to the tunnel's relay. */
+    public void removeCodec() {
+        channel.pipeline().remove(HttpClientCodec.class);
+    }
+
     /** Closes instead of pooling: the exchange ended in a state the next one must not inherit. */
     public void discard() {
         listener = null;
@@ -77,6 +94,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (tunnel) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
         UpstreamListener l = listener;
         if (l != null) {
             l.upstreamMessage(msg);
@@ -107,6 +128,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         endpoint.connectionClosed();
         pool.remove(this);
+        if (tunnel) {
+            ctx.fireChannelInactive();
+            return;
+        }
         UpstreamListener l = listener;
         listener = null;
         if (l != null) {
@@ -116,6 +141,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (tunnel) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
         UpstreamListener l = listener;
         listener = null;
         ctx.close();

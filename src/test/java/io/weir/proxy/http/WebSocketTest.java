@@ -1,0 +1,95 @@
+package io.weir.proxy.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.weir.testing.SocketTest;
+import io.weir.testing.WeirHarness;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A WebSocket through Weir: the handshake is forwarded, then frames flow both ways through a tunnel. */
+class WebSocketTest extends SocketTest {
+
+    /** A WebSocket server that answers every text frame with "echo: " and the text. */
+    private static final class EchoServer implements AutoCloseable {
+        private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        private final Channel channel;
+
+        EchoServer() throws InterruptedException {
+            channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                                    new WebSocketServerProtocolHandler("/ws"),
+                                    new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                                        @Override
+                                        protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame f) {
+                                            ctx.writeAndFlush(new TextWebSocketFrame("echo: " + f.text()));
+                                        }
+                                    });
+                        }
+                    }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        }
+
+        int port() {
+            return ((InetSocketAddress) channel.localAddress()).getPort();
+        }
+
+        @Override
+        public void close() {
+            channel.close().syncUninterruptibly();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void framesFlowBothWaysAfterTheUpgrade() throws Exception {
+        EchoServer server = track(new EchoServer());
+        WeirHarness weir = track(WeirHarness.forward("127.0.0.1:" + server.port()));
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + weir.port() + "/ws"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        received.add(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 3; i++) {
+            ws.sendText("hello " + i, true).get(10, TimeUnit.SECONDS);
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo: hello " + i);
+        }
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aPlainRequestStillCannotUpgradeWithoutTheHandshake() throws Exception {
+        EchoServer server = track(new EchoServer());
+        WeirHarness weir = track(WeirHarness.forward("127.0.0.1:" + server.port()));
+        // Upgrade without Connection: upgrade is not a handshake: the headers are hop-by-hop and removed.
+        assertThat(weir.get("/ws").statusCode()).isEqualTo(400);
+    }
+}
