@@ -71,6 +71,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         return deadline;
     }
 
+    /** The listener's idle_timeout: also how long a WebSocket tunnel may sit silent. */
+    java.time.Duration idleTimeout() {
+        return listener.config().idleTimeout();
+    }
+
     Transport transport() {
         return listener.transport();
     }

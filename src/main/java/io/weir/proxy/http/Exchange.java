@@ -331,7 +331,7 @@ final class Exchange implements UpstreamListener {
             UpstreamConnection tunnelled = upstream;
             upstream = null;
             finish();
-            WebSockets.tunnel(ctx, tunnelled);
+            WebSockets.tunnel(ctx, tunnelled, downstream.idleTimeout());
             return;
         }
         if (informational) {

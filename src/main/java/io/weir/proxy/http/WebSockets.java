@@ -11,6 +11,8 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.weir.proxy.http.upstream.UpstreamConnection;
 import io.weir.proxy.l4.Tunnels;
 
+import java.time.Duration;
+
 /**
  * WebSocket proxying: an upgrade request keeps its {@code Upgrade} and {@code Connection} headers on the
  * way upstream, and after the upstream's 101 both connections stop speaking HTTP and become one tunnel.
@@ -39,10 +41,10 @@ final class WebSockets {
     }
 
     /** After the 101 went downstream: both pipelines lose their HTTP handlers and relay bytes. */
-    static void tunnel(ChannelHandlerContext downstream, UpstreamConnection upstream) {
+    static void tunnel(ChannelHandlerContext downstream, UpstreamConnection upstream, Duration idleTimeout) {
         upstream.detachForTunnel();
         ChannelPipeline p = downstream.pipeline();
-        Tunnels.open(downstream.channel(), upstream.channel(), () -> {
+        Tunnels.open(downstream.channel(), upstream.channel(), idleTimeout, () -> {
             // From the handler side towards the socket, so no removed decoder feeds a removed handler.
             p.remove(DownstreamHandler.class);
             p.remove(ReadUntilMessage.class);

@@ -86,6 +86,38 @@ class WebSocketTest extends SocketTest {
     }
 
     @Test
+    void aSilentTunnelIsClosedAfterTheListenersIdleTimeout() throws Exception {
+        EchoServer server = track(new EchoServer());
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    idle_timeout: 300ms
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    endpoints: [ "127.0.0.1:%d" ]
+                """.formatted(server.port())));
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + weir.port() + "/ws"), new WebSocket.Listener() {
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        closed.complete(-1);
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        // Nothing is sent: Weir closes the tunnel, and the client learns of it.
+        assertThat(closed.get(20, TimeUnit.SECONDS)).isNotNull();
+    }
+
+    @Test
     void aPlainRequestStillCannotUpgradeWithoutTheHandshake() throws Exception {
         EchoServer server = track(new EchoServer());
         WeirHarness weir = track(WeirHarness.forward("127.0.0.1:" + server.port()));
