@@ -115,6 +115,11 @@ public final class Endpoint implements Host {
         return noteAvailability(before);
     }
 
+    /** Whether the active health checker's last verdict was passing (true when nothing checks). */
+    public boolean passingChecks() {
+        return passingChecks;
+    }
+
     /** Outlier detection's verdict. @return whether the combined state changed */
     public synchronized boolean setEjected(boolean isEjected) {
         EndpointState before = state();

@@ -46,23 +46,19 @@ public final class Weir implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Weir.class);
 
-    private final WeirConfig config;
+    private volatile WeirConfig config;
     private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final ClusterManager clusters;
+    private volatile ClusterManager clusters;
     private final HealthChecks health;
     private final EndpointDrainer drainer;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
-    private final List<HttpListener> httpListeners = new ArrayList<>();
-    private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
+    private Listeners listeners;
     private final ProxyMetrics metrics = new ProxyMetrics();
     private AccessLog accessLog;
     private AdminServer admin;
     private volatile boolean ready;
-    /** How to stop accepting on each bound listener, whatever its protocol. */
-    private final List<Runnable> unbinds = new ArrayList<>();
-    private final Map<String, UdpListener> udpListeners = new LinkedHashMap<>();
 
     private Weir(WeirConfig config, int eventLoops) {
         this.config = config;
@@ -95,7 +91,7 @@ public final class Weir implements AutoCloseable {
         }
         weir.ready = true;
         log.info("weir started: {} transport, {} event loops, listeners {}", weir.transport.name(), eventLoops,
-                weir.boundAddresses);
+                weir.listeners.addresses());
         return weir;
     }
 
@@ -139,47 +135,56 @@ public final class Weir implements AutoCloseable {
     }
 
     private void bindAll() throws InterruptedException {
+        listeners = new Listeners(transport, boss, workers, observer());
         for (ListenerConfig listener : config.listeners()) {
-            if (listener.protocol() == Protocol.TCP) {
-                TcpListener tcp = new TcpListener(listener, transport, clusters);
-                boundAddresses.put(listener.name(), tcp.bind(boss, workers));
-                unbinds.add(tcp::unbind);
-            } else if (listener.protocol() == Protocol.HTTP) {
-                HttpListenerContext context = new HttpListenerContext(listener, transport,
-                        Router.compile(listener.routes(), clusters), tlsFor(listener));
-                context.setObserver(observer());
-                HttpListener http = new HttpListener(context);
-                boundAddresses.put(listener.name(), http.bind(boss, workers));
-                httpListeners.add(http);
-                unbinds.add(http::unbind);
-            } else {
-                UdpListener udp = new UdpListener(listener, transport, clusters);
-                boundAddresses.put(listener.name(), udp.bind(workers));
-                udpListeners.put(listener.name(), udp);
-                unbinds.add(udp::unbind);
-            }
-        }
-    }
-
-    private static ServerTls tlsFor(ListenerConfig listener) {
-        if (listener.tls().isEmpty()) {
-            return null;
-        }
-        try {
-            return ServerTls.of(listener.tls().get());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("listener " + listener.name() + ": TLS: " + e.getMessage(), e);
+            listeners.put(listeners.bind(listener, clusters));
         }
     }
 
     /** Where each listener is bound, by name (the real port when the config said 0). */
     public InetSocketAddress address(String listenerName) {
-        return boundAddresses.get(listenerName);
+        Listeners.Bound b = listeners == null ? null : listeners.get(listenerName);
+        return b == null ? null : b.address();
     }
 
     /** A udp listener by name (its flow count, evictions); null when there is none by that name. */
     public UdpListener udpListener(String name) {
-        return udpListeners.get(name);
+        Listeners.Bound b = listeners == null ? null : listeners.get(name);
+        return b == null ? null : b.udp();
+    }
+
+    /**
+     * Applies {@code next} to the running Weir without dropping a request (see {@link Reloader}); a config that
+     * cannot be applied changes nothing.
+     */
+    public synchronized ReloadResult reload(WeirConfig next) {
+        if (shuttingDown.get()) {
+            return ReloadResult.failed(List.of("weir is shutting down"));
+        }
+        ReloadResult result = new Reloader(this, listeners, drainer).apply(next);
+        return result;
+    }
+
+    /** Reads, validates and applies {@code file}; an invalid file changes nothing and every error is reported. */
+    public ReloadResult reload(java.nio.file.Path file) {
+        WeirConfig next;
+        try {
+            next = io.weir.config.ConfigLoader.load(file);
+        } catch (io.weir.config.ConfigException e) {
+            ReloadResult r = ReloadResult.failed(e.errors().stream().map(Object::toString).toList());
+            log.error("reload of {} refused, nothing changed:\n{}", file, String.join("\n", r.errors()));
+            return r;
+        } catch (IOException e) {
+            log.error("reload of {} refused, nothing changed: {}", file, e.toString());
+            return ReloadResult.failed(List.of(file + ": " + e.getMessage()));
+        }
+        return reload(next);
+    }
+
+    /** Called by the {@link Reloader} once a reload is applied. */
+    void swapped(WeirConfig next, ClusterManager nextClusters) {
+        this.config = next;
+        this.clusters = nextClusters;
     }
 
     public WeirConfig config() {
@@ -223,13 +228,13 @@ public final class Weir implements AutoCloseable {
         }
         ready = false;
         long deadline = System.nanoTime() + timeout.toNanos();
-        unbinds.forEach(Runnable::run);
+        listeners.unbindAll();
         log.info("shutting down: no longer accepting; waiting up to {}ms for {} open connections", timeout.toMillis(),
                 openConnections());
         boolean clean = true;
         // Asked again while any is open: a connection accepted just before the unbind may join late.
         while (clean && openConnections() > 0) {
-            for (ChannelGroupFuture f : httpListeners.stream().map(HttpListener::closeGracefully).toList()) {
+            for (ChannelGroupFuture f : listeners.closeGracefully()) {
                 long left = deadline - System.nanoTime();
                 clean &= left > 0 && f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
             }
@@ -245,7 +250,7 @@ public final class Weir implements AutoCloseable {
     }
 
     private int openConnections() {
-        return httpListeners.stream().mapToInt(HttpListener::openConnections).sum();
+        return listeners.openConnections();
     }
 
     @Override
@@ -261,7 +266,9 @@ public final class Weir implements AutoCloseable {
             admin.close();
         }
         health.close();
-        unbinds.forEach(Runnable::run);
+        if (listeners != null) {
+            listeners.unbindAll();
+        }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (accessLog != null) {
