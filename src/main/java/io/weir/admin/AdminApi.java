@@ -9,6 +9,7 @@ import io.weir.cluster.Endpoint;
 import io.weir.config.ListenerConfig;
 import io.weir.config.RouteConfig;
 import io.weir.metrics.ProxyMetrics;
+import io.weir.runtime.ReloadResult;
 import io.weir.runtime.Weir;
 
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The admin API's answers, independent of the socket that carries them: JSON in and out, errors as
@@ -49,6 +51,28 @@ final class AdminApi {
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("dashboard page missing from the classpath", e);
         }
+    }
+
+    /** Answers a request; changes that take time (a reload) complete later, off the event loop. */
+    CompletableFuture<AdminResponse> handleAsync(String method, String path, String body) {
+        if (method.equals("POST") && path.equals("/api/reload")) {
+            return weir.reloadAsync().thenApply(this::reloaded);
+        }
+        return CompletableFuture.completedFuture(handle(method, path));
+    }
+
+    /** {@code POST /api/reload}: 200 with what changed, or 400 with every error ({@code file:line:col: message}). */
+    private AdminResponse reloaded(ReloadResult result) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", result.ok() ? "reloaded" : "refused");
+        m.put("config_file", String.valueOf(weir.config().source()));
+        if (result.ok()) {
+            m.put("changes", result.changes());
+        } else {
+            m.put("error", "the config was not applied; nothing changed");
+            m.put("errors", result.errors());
+        }
+        return json(result.ok() ? 200 : 400, m);
     }
 
     AdminResponse handle(String method, String path) {

@@ -56,6 +56,12 @@ public final class Weir implements AutoCloseable {
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private Listeners listeners;
     private final ProxyMetrics metrics = new ProxyMetrics();
+    private final java.util.concurrent.ExecutorService reloadThread =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "weir-reload");
+                t.setDaemon(true);
+                return t;
+            });
     private AccessLog accessLog;
     private AdminServer admin;
     private volatile boolean ready;
@@ -181,6 +187,19 @@ public final class Weir implements AutoCloseable {
         return reload(next);
     }
 
+    /**
+     * Reloads the file this Weir was started from ({@link WeirConfig#source()}), off the caller's thread: on a
+     * single reload thread, so that SIGHUP, the admin API and the file watch never run two at once and never
+     * block an event loop.
+     */
+    public CompletableFuture<ReloadResult> reloadAsync() {
+        java.nio.file.Path file = config.source();
+        if (file == null) {
+            return CompletableFuture.completedFuture(ReloadResult.failed(List.of("no config file to reload from")));
+        }
+        return CompletableFuture.supplyAsync(() -> reload(file), reloadThread);
+    }
+
     /** Called by the {@link Reloader} once a reload is applied. */
     void swapped(WeirConfig next, ClusterManager nextClusters) {
         this.config = next;
@@ -262,6 +281,7 @@ public final class Weir implements AutoCloseable {
 
     private void closeLoops() {
         ready = false;
+        reloadThread.shutdown();
         if (admin != null) {
             admin.close();
         }
