@@ -58,7 +58,23 @@ final class AdminApi {
         if (method.equals("POST") && path.equals("/api/reload")) {
             return weir.reloadAsync().thenApply(this::reloaded);
         }
+        if (method.equals("GET") && path.equals("/api/diff")) {
+            return CompletableFuture.completedFuture(json(200, diff()));
+        }
+        CompletableFuture<AdminResponse> write = new EndpointWrites(weir, this).handle(method, path, body);
+        if (write != null) {
+            return write;
+        }
         return CompletableFuture.completedFuture(handle(method, path));
+    }
+
+    /** {@code GET /api/diff}: how the running state differs from the file (the admin API's persisted changes). */
+    private Map<String, Object> diff() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("config_file", String.valueOf(weir.fileConfig().source()));
+        m.put("state_file", weir.stateFile() == null ? null : weir.stateFile().toString());
+        m.put("clusters", io.weir.runtime.Overlay.diff(weir.fileConfig(), weir.config()));
+        return m;
     }
 
     /** {@code POST /api/reload}: 200 with what changed, or 400 with every error ({@code file:line:col: message}). */
@@ -199,7 +215,7 @@ final class AdminApi {
         return json(status, Map.of("error", message));
     }
 
-    private AdminResponse json(int status, Object body) {
+    AdminResponse json(int status, Object body) {
         try {
             return new AdminResponse(status, JSON, mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {

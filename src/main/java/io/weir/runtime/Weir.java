@@ -46,7 +46,13 @@ public final class Weir implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Weir.class);
 
+    /** What runs: the file's config with the admin API's changes on top. */
     private volatile WeirConfig config;
+    /** The config as the file says it. */
+    private volatile WeirConfig fileConfig;
+    /** The admin API's changes, persisted in {@link #stateFile} (null: not persisted, no config file). */
+    private volatile Overlay overlay;
+    private final java.nio.file.Path stateFile;
     private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -66,12 +72,15 @@ public final class Weir implements AutoCloseable {
     private AdminServer admin;
     private volatile boolean ready;
 
-    private Weir(WeirConfig config, int eventLoops) {
-        this.config = config;
+    private Weir(WeirConfig file, Overlay overlay, java.nio.file.Path stateFile, int eventLoops) {
+        this.fileConfig = file;
+        this.overlay = overlay;
+        this.stateFile = stateFile;
+        this.config = overlay.applyTo(file);
         this.transport = Transport.best();
         this.boss = transport.newGroup(1, "weir-accept");
         this.workers = transport.newGroup(eventLoops, "weir-loop");
-        this.clusters = ClusterManager.build(config.clusters());
+        this.clusters = ClusterManager.build(this.config.clusters());
         // Before any listener binds, so the first request already sees each endpoint's initial state.
         this.health = HealthChecks.start(clusters, workers, transport);
         this.drainer = new EndpointDrainer(workers);
@@ -83,7 +92,18 @@ public final class Weir implements AutoCloseable {
     }
 
     public static Weir start(WeirConfig config, int eventLoops) throws InterruptedException {
-        Weir weir = new Weir(config, eventLoops);
+        java.nio.file.Path stateFile = StateFile.beside(config.source());
+        Overlay overlay;
+        try {
+            overlay = StateFile.read(stateFile);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the admin API's state file " + stateFile + ": "
+                    + e.getMessage() + " (fix or remove it)", e);
+        }
+        if (!overlay.isEmpty()) {
+            log.info("applying the admin API's changes from {} on top of {}", stateFile, config.source());
+        }
+        Weir weir = new Weir(config, overlay, stateFile, eventLoops);
         try {
             weir.startObservers();
             weir.bindAll();
@@ -167,8 +187,56 @@ public final class Weir implements AutoCloseable {
         if (shuttingDown.get()) {
             return ReloadResult.failed(List.of("weir is shutting down"));
         }
-        ReloadResult result = new Reloader(this, listeners, drainer).apply(next);
+        ReloadResult result = new Reloader(this, listeners, drainer).apply(overlay.applyTo(next));
+        if (result.ok()) {
+            fileConfig = next;
+        }
         return result;
+    }
+
+    /**
+     * Applies a change of the admin API ({@code edit} maps the current overlay to the next) on the reload
+     * thread: the running config becomes the file's with the new overlay on top, and the overlay is written to
+     * the state file so that it survives reload and restart.
+     */
+    public CompletableFuture<ReloadResult> edit(java.util.function.UnaryOperator<Overlay> edit) {
+        return CompletableFuture.supplyAsync(() -> {
+            synchronized (this) {
+                Overlay next = edit.apply(overlay);
+                ReloadResult result = new Reloader(this, listeners, drainer).apply(next.applyTo(fileConfig));
+                if (!result.ok()) {
+                    return result;
+                }
+                overlay = next;
+                if (stateFile == null) {
+                    return result;
+                }
+                try {
+                    StateFile.write(stateFile, next);
+                    return result;
+                } catch (IOException e) {
+                    log.error("admin change applied but NOT saved to {}: {}", stateFile, e.toString());
+                    List<String> changes = new ArrayList<>(result.changes());
+                    changes.add("WARNING: not saved to " + stateFile + ": " + e.getMessage());
+                    return ReloadResult.applied(changes);
+                }
+            }
+        }, reloadThread);
+    }
+
+    /** The config as the file says it, without the admin API's changes. */
+    public WeirConfig fileConfig() {
+        return fileConfig;
+    }
+
+    /** The admin API's changes on top of the file. */
+    public Overlay overlay() {
+        return overlay;
+    }
+
+    /** Where the admin API's changes are saved; null when they are not (no config file on disk). */
+    public java.nio.file.Path stateFile() {
+        return stateFile;
     }
 
     /** Reads, validates and applies {@code file}; an invalid file changes nothing and every error is reported. */
