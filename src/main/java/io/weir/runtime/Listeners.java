@@ -71,12 +71,17 @@ final class Listeners {
 
     /** Binds {@code config} without registering it (see {@link #put}); throws when the bind or TLS fails. */
     Bound bind(ListenerConfig config, ClusterManager clusters) throws InterruptedException {
+        return bind(config, clusters, config.protocol() == Protocol.HTTP ? tlsFor(config) : null);
+    }
+
+    /** As {@link #bind(ListenerConfig, ClusterManager)}, with the http listener's TLS already built. */
+    Bound bind(ListenerConfig config, ClusterManager clusters, ServerTls tls) throws InterruptedException {
         if (config.protocol() == Protocol.TCP) {
             TcpListener tcp = new TcpListener(config, transport, clusters);
             return new Bound(config, tcp.bind(boss, workers), null, null, tcp, null);
         } else if (config.protocol() == Protocol.HTTP) {
             HttpListenerContext context = new HttpListenerContext(config, transport,
-                    Router.compile(config.routes(), clusters), tlsFor(config));
+                    Router.compile(config.routes(), clusters), tls);
             context.setObserver(observer);
             HttpListener http = new HttpListener(context);
             InetSocketAddress address = http.bind(boss, workers);
@@ -120,7 +125,7 @@ final class Listeners {
         return everHttp.stream().mapToInt(HttpListener::openConnections).sum();
     }
 
-    private static ServerTls tlsFor(ListenerConfig listener) {
+    static ServerTls tlsFor(ListenerConfig listener) {
         if (listener.tls().isEmpty()) {
             return null;
         }

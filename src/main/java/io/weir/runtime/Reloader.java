@@ -55,9 +55,12 @@ final class Reloader {
         // Bound aside first: new listeners, and changed ones on a new address (both can be up at once).
         Map<String, Listeners.Bound> fresh = new LinkedHashMap<>();
         List<ListenerConfig> rebindInPlace = new ArrayList<>();
+        Map<String, io.weir.tls.ServerTls> tls = new java.util.HashMap<>();
         List<ListenerConfig> update = new ArrayList<>();
+        ListenerConfig binding = null;
         try {
             for (ListenerConfig l : next.listeners()) {
+                binding = l;
                 ListenerConfig was = old.get(l.name());
                 if (was == null) {
                     fresh.put(l.name(), listeners.bind(l, after));
@@ -68,16 +71,21 @@ final class Reloader {
                     fresh.put(l.name(), listeners.bind(l, after));
                     changes.add("listener " + l.name() + " rebound on " + l.listen());
                 } else {
+                    // A certificate that cannot be read refuses the reload here, before anything changed.
+                    tls.put(l.name(), l.protocol() == io.weir.config.Protocol.HTTP ? Listeners.tlsFor(l) : null);
                     rebindInPlace.add(l);
                 }
             }
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Exception e) {
+            // Netty's sync() rethrows a failed bind's IOException unchecked-style, hence Exception.
             fresh.values().forEach(Listeners.Bound::unbind);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            log.error("reload refused, nothing changed: {}", e.getMessage());
-            return ReloadResult.failed(List.of(String.valueOf(e.getMessage())));
+            String why = e instanceof IllegalStateException ? e.getMessage() : "listener " + binding.name() + ": cannot bind "
+                    + binding.listen() + ": " + e.getMessage();
+            log.error("reload refused, nothing changed: {}", why);
+            return ReloadResult.failed(List.of(why));
         }
 
         // The swap. From here on nothing is refused. Rebuilt clusters first get a snapshot that knows the
@@ -106,9 +114,12 @@ final class Reloader {
             Listeners.Bound previous = listeners.remove(l.name());
             previous.unbind();
             try {
-                listeners.put(listeners.bind(l, after));
+                listeners.put(listeners.bind(l, after, tls.get(l.name())));
                 changes.add("listener " + l.name() + " rebound");
-            } catch (RuntimeException | InterruptedException e) {
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
                 log.error("reload: listener {} could not be rebound on {}: {}", l.name(), l.listen(), e.getMessage());
                 changes.add("listener " + l.name() + " FAILED to rebind: " + e.getMessage());
             }
@@ -149,6 +160,7 @@ final class Reloader {
             }
         }
         weir.health().restart(stopped, started);
+        weir.metrics().rewatch(stopped, started);
         for (Cluster c : stopped) {
             for (Endpoint e : c.endpoints()) {
                 if (!live.contains(e)) {

@@ -282,6 +282,10 @@ public final class Weir implements AutoCloseable {
         return clusters;
     }
 
+    ProxyMetrics metrics() {
+        return metrics;
+    }
+
     public HealthChecks health() {
         return health;
     }
