@@ -57,6 +57,10 @@ final class EndpointWrites {
             if (method.equals("DELETE") && p.length == 6) {
                 String address = Overlay.normalize(p[5]);
                 existing(cluster, address);
+                if (cluster(cluster).endpoints().size() == 1) {
+                    return done(api.error(409, "endpoint " + address + " is the last of cluster " + cluster
+                            + "; a cluster needs at least one endpoint (set its weight to 0 to stop its traffic)"));
+                }
                 boolean inFile = inFile(cluster, address);
                 return apply(200, cluster, address, o -> o.without(cluster, address, inFile));
             }

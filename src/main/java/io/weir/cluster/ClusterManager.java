@@ -62,7 +62,16 @@ public final class ClusterManager {
         for (ClusterConfig.EndpointConfig e : config.endpoints()) {
             Endpoint reused = !sameBalancer ? null : previous.endpoint(e.address().toString())
                     .filter(old -> old.weight() == e.weight()).orElse(null);
-            endpoints.add(reused != null ? reused : endpointOf(e, LoadBalancers.latencyTracker(spec, System::nanoTime)));
+            if (reused != null) {
+                endpoints.add(reused);
+                continue;
+            }
+            Endpoint fresh = endpointOf(e, LoadBalancers.latencyTracker(spec, System::nanoTime));
+            if (previous != null && previous.endpoint(fresh.id()).isEmpty()) {
+                // New to a running cluster: slow start ramps it up, as it does a recovered endpoint.
+                fresh.startRamp();
+            }
+            endpoints.add(fresh);
         }
         return new Cluster(config, endpoints,
                 LoadBalancers.factory(spec, NODE_SEED ^ config.name().hashCode(), System::nanoTime));

@@ -166,4 +166,14 @@ class EndpointWritesTest {
                 .statusCode()).isEqualTo(404);
         assertThat(weir.clusters().require("app").endpoint(a.address()).get().weight()).isEqualTo(7);
     }
+
+    @Test
+    void theLastEndpointOfAClusterIsNotRemoved() throws Exception {
+        TestBackend a = track(TestBackend.named("a"));
+        Weir weir = start(a.address());
+        HttpResponse<String> refused = admin(weir, "DELETE", "/api/clusters/app/endpoints/" + a.address(), null);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body()).contains("at least one endpoint");
+        assertThat(backendsSeen(weir, 2)).containsExactly("a");
+    }
 }

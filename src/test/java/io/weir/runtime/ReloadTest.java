@@ -139,6 +139,9 @@ class ReloadTest {
         assertThat(rebuilt.endpoint(b.address()).orElseThrow()).isNotSameAs(eb);
         assertThat(rebuilt.endpoint(b.address()).orElseThrow().weight()).isEqualTo(5);
         assertThat(ea.outcomes()).isSameAs(rebuilt.endpoint(a.address()).orElseThrow().outcomes());
+        // An endpoint new to the running cluster ramps up under slow start; one carried over does not.
+        assertThat(rebuilt.endpoint(c.address()).orElseThrow().availableSinceNanos()).isNotEqualTo(Long.MIN_VALUE);
+        assertThat(ea.availableSinceNanos()).isEqualTo(Long.MIN_VALUE);
     }
 
     @Test
