@@ -222,6 +222,35 @@ class ReloadTest {
         assertThat(scrape).doesNotContain("weir_endpoint_healthy{cluster=\"app\",endpoint=\"" + a.address());
     }
 
+    @Test
+    void aTcpListenerTakesTheRebuiltClusterForNewConnectionsAndKeepsOpenOnes() throws Exception {
+        io.weir.testing.TcpBackend a = track(io.weir.testing.TcpBackend.named("a"));
+        io.weir.testing.TcpBackend b = track(io.weir.testing.TcpBackend.named("b"));
+        String yaml = """
+                listeners:
+                  - name: db
+                    protocol: tcp
+                    listen: 127.0.0.1:0
+                    cluster: pg
+                clusters:
+                  - name: pg
+                    drain_timeout: 5s
+                    endpoints: [ "%s" ]
+                """;
+        Weir weir = start(yaml.formatted(a.address()));
+        int port = weir.address("db").getPort();
+        io.weir.testing.TcpClient before = track(io.weir.testing.TcpClient.connect(port));
+        assertThat(before.readLine()).isEqualTo("a\n");
+
+        assertThat(reload(weir, yaml.formatted(b.address())).ok()).isTrue();
+
+        assertThat(weir.address("db").getPort()).isEqualTo(port);
+        io.weir.testing.TcpClient after = track(io.weir.testing.TcpClient.connect(port));
+        assertThat(after.readLine()).isEqualTo("b\n");
+        before.send("still here\n");
+        assertThat(before.readLine()).isEqualTo("still here\n");
+    }
+
     /** The proof: a client sending request after request through reloads sees no failure, and sees the change. */
     @Test
     void reloadUnderLoadFailsNothing() throws Exception {
