@@ -9,6 +9,7 @@ import io.weir.cluster.Endpoint;
 import io.weir.config.ListenerConfig;
 import io.weir.config.RouteConfig;
 import io.weir.metrics.ProxyMetrics;
+import io.weir.runtime.ReloadResult;
 import io.weir.runtime.Weir;
 
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The admin API's answers, independent of the socket that carries them: JSON in and out, errors as
@@ -49,6 +51,44 @@ final class AdminApi {
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("dashboard page missing from the classpath", e);
         }
+    }
+
+    /** Answers a request; changes that take time (a reload) complete later, off the event loop. */
+    CompletableFuture<AdminResponse> handleAsync(String method, String path, String body) {
+        if (method.equals("POST") && path.equals("/api/reload")) {
+            return weir.reloadAsync().thenApply(this::reloaded);
+        }
+        if (method.equals("GET") && path.equals("/api/diff")) {
+            return CompletableFuture.completedFuture(json(200, diff()));
+        }
+        CompletableFuture<AdminResponse> write = new EndpointWrites(weir, this).handle(method, path, body);
+        if (write != null) {
+            return write;
+        }
+        return CompletableFuture.completedFuture(handle(method, path));
+    }
+
+    /** {@code GET /api/diff}: how the running state differs from the file (the admin API's persisted changes). */
+    private Map<String, Object> diff() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("config_file", String.valueOf(weir.fileConfig().source()));
+        m.put("state_file", weir.stateFile() == null ? null : weir.stateFile().toString());
+        m.put("clusters", io.weir.runtime.Overlay.diff(weir.fileConfig(), weir.config()));
+        return m;
+    }
+
+    /** {@code POST /api/reload}: 200 with what changed, or 400 with every error ({@code file:line:col: message}). */
+    private AdminResponse reloaded(ReloadResult result) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", result.ok() ? "reloaded" : "refused");
+        m.put("config_file", String.valueOf(weir.config().source()));
+        if (result.ok()) {
+            m.put("changes", result.changes());
+        } else {
+            m.put("error", "the config was not applied; nothing changed");
+            m.put("errors", result.errors());
+        }
+        return json(result.ok() ? 200 : 400, m);
     }
 
     AdminResponse handle(String method, String path) {
@@ -175,7 +215,7 @@ final class AdminApi {
         return json(status, Map.of("error", message));
     }
 
-    private AdminResponse json(int status, Object body) {
+    AdminResponse json(int status, Object body) {
         try {
             return new AdminResponse(status, JSON, mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {

@@ -104,14 +104,23 @@ public final class AdminServer implements AutoCloseable {
             String path = new QueryStringDecoder(request.uri()).path();
             boolean isRead = method.equals("GET") || method.equals("HEAD");
             boolean needsToken = !isRead || !loopback;
-            AdminResponse answer;
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (needsToken && !authorised(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
                 log.warn("admin: {} {} from {} refused: missing or wrong token", method, path,
                         ctx.channel().remoteAddress());
-                answer = api.error(401, "a valid bearer token is required (Authorization: Bearer <token>)");
-            } else {
-                answer = api.handle(method, path);
+                respond(ctx, method, keepAlive,
+                        api.error(401, "a valid bearer token is required (Authorization: Bearer <token>)"));
+                return;
             }
+            String body = request.content().toString(StandardCharsets.UTF_8);
+            // Changes may block (a reload binds listeners): they answer later, written back on this loop.
+            api.handleAsync(method, path, body).whenComplete((answer, error) -> ctx.executor().execute(() ->
+                    respond(ctx, method, keepAlive, error == null ? answer
+                            : api.error(500, "internal error: " + error.getMessage()))));
+        }
+
+        private static void respond(ChannelHandlerContext ctx, String method, boolean keepAlive,
+                                    AdminResponse answer) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(answer.status()),
                     method.equals("HEAD") ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(answer.body()));
@@ -120,7 +129,7 @@ public final class AdminServer implements AutoCloseable {
             if (answer.status() == 401) {
                 response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             }
-            if (HttpUtil.isKeepAlive(request)) {
+            if (keepAlive) {
                 ctx.writeAndFlush(response);
             } else {
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

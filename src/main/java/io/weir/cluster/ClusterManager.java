@@ -31,13 +31,50 @@ public final class ClusterManager {
     public static ClusterManager build(List<ClusterConfig> configs) {
         Map<String, Cluster> clusters = new LinkedHashMap<>();
         for (ClusterConfig config : configs) {
-            BalancerSpec spec = specOf(config);
-            List<Endpoint> endpoints = new ArrayList<>();
-            config.endpoints().forEach(e -> endpoints.add(endpointOf(e, LoadBalancers.latencyTracker(spec, System::nanoTime))));
-            clusters.put(config.name(), new Cluster(config, endpoints,
-                    LoadBalancers.factory(spec, NODE_SEED ^ config.name().hashCode(), System::nanoTime)));
+            clusters.put(config.name(), buildCluster(config, null));
         }
         return new ClusterManager(Map.copyOf(clusters));
+    }
+
+    /**
+     * The clusters of {@code configs} for a reload: a cluster whose config is unchanged is the very same
+     * {@link Cluster} object (stats, pools, health state kept); a changed one is rebuilt, reusing each endpoint
+     * of {@code previous} whose address and weight are unchanged (when the balancer settings are too, since an
+     * endpoint carries the balancer's latency tracker), so its pooled connections and counters survive.
+     */
+    public static ClusterManager rebuild(List<ClusterConfig> configs, ClusterManager previous) {
+        Map<String, Cluster> clusters = new LinkedHashMap<>();
+        for (ClusterConfig config : configs) {
+            Cluster old = previous.clusters.get(config.name());
+            if (old != null && old.config().equals(config)) {
+                clusters.put(config.name(), old);
+            } else {
+                clusters.put(config.name(), buildCluster(config, old));
+            }
+        }
+        return new ClusterManager(Map.copyOf(clusters));
+    }
+
+    private static Cluster buildCluster(ClusterConfig config, Cluster previous) {
+        BalancerSpec spec = specOf(config);
+        boolean sameBalancer = previous != null && specOf(previous.config()).equals(spec);
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (ClusterConfig.EndpointConfig e : config.endpoints()) {
+            Endpoint reused = !sameBalancer ? null : previous.endpoint(e.address().toString())
+                    .filter(old -> old.weight() == e.weight()).orElse(null);
+            if (reused != null) {
+                endpoints.add(reused);
+                continue;
+            }
+            Endpoint fresh = endpointOf(e, LoadBalancers.latencyTracker(spec, System::nanoTime));
+            if (previous != null && previous.endpoint(fresh.id()).isEmpty()) {
+                // New to a running cluster: slow start ramps it up, as it does a recovered endpoint.
+                fresh.startRamp();
+            }
+            endpoints.add(fresh);
+        }
+        return new Cluster(config, endpoints,
+                LoadBalancers.factory(spec, NODE_SEED ^ config.name().hashCode(), System::nanoTime));
     }
 
     private static Endpoint endpointOf(ClusterConfig.EndpointConfig config, PeakEwma latency) {

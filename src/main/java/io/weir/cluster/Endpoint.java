@@ -123,6 +123,16 @@ public final class Endpoint implements Host {
         return noteAvailability(before);
     }
 
+    /** Counts this endpoint as available from now: one added to a running cluster ramps up under slow start. */
+    public void startRamp() {
+        availableSinceNanos = System.nanoTime();
+    }
+
+    /** Whether the active health checker's last verdict was passing (true when nothing checks). */
+    public boolean passingChecks() {
+        return passingChecks;
+    }
+
     /** Outlier detection's verdict. @return whether the combined state changed */
     public synchronized boolean setEjected(boolean isEjected) {
         EndpointState before = state();

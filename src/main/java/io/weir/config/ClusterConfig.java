@@ -46,6 +46,12 @@ public record ClusterConfig(String name, BalancePolicy balance, Optional<String>
         public static final RetryBudget DEFAULT = new RetryBudget(20, 3);
     }
 
+    /** The same cluster with another endpoint list (admin API edits, overlays). */
+    public ClusterConfig withEndpoints(List<EndpointConfig> next) {
+        return new ClusterConfig(name, balance, hashOn, next, connectTimeout, poolMaxIdle, poolIdleTimeout,
+                upstreamTimeout, slowStart, tuning, health, retryBudget, drainTimeout, proxyProtocol, tls);
+    }
+
     /**
      * Optional algorithm settings; empty / zero = the balancer's default.
      *

@@ -32,12 +32,19 @@ final class EndpointChecker {
     private volatile boolean running;
 
     EndpointChecker(Cluster cluster, Endpoint endpoint, HealthCheckConfig config, EventLoop loop, Probe probe) {
+        this(cluster, endpoint, config, loop, probe, false);
+    }
+
+    /** With {@code keepState}, the checker starts from the endpoint's current verdict (a reload carried it over). */
+    EndpointChecker(Cluster cluster, Endpoint endpoint, HealthCheckConfig config, EventLoop loop, Probe probe,
+                    boolean keepState) {
         this.cluster = cluster;
         this.endpoint = endpoint;
         this.config = config;
         this.loop = loop;
         this.probe = probe;
-        this.tracker = new HealthTracker(config, System.currentTimeMillis());
+        this.tracker = keepState ? new HealthTracker(config, System.currentTimeMillis(), endpoint.passingChecks())
+                : new HealthTracker(config, System.currentTimeMillis());
     }
 
     Endpoint endpoint() {

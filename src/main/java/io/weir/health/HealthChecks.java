@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,36 +31,75 @@ public final class HealthChecks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthChecks.class);
 
     private final Map<Endpoint, EndpointChecker> checkers = new IdentityHashMap<>();
-    private final List<OutlierDetector> detectors = new ArrayList<>();
+    private final Map<Cluster, List<EndpointChecker>> checkersOf = new IdentityHashMap<>();
+    private final Map<Cluster, OutlierDetector> detectors = new IdentityHashMap<>();
+    private final EventLoopGroup loops;
+    private final Transport transport;
 
-    private HealthChecks() {
+    private HealthChecks(EventLoopGroup loops, Transport transport) {
+        this.loops = loops;
+        this.transport = transport;
     }
 
     /** Applies initial states and starts checking; returns at once. */
     public static HealthChecks start(ClusterManager clusters, EventLoopGroup loops, Transport transport) {
-        HealthChecks health = new HealthChecks();
+        HealthChecks health = new HealthChecks(loops, transport);
         for (Cluster cluster : clusters.all()) {
-            cluster.config().health().check().ifPresent(check -> {
-                if (check.initialState() == HealthCheckConfig.InitialState.UNHEALTHY) {
-                    log.info("cluster {}: endpoints take traffic once their first health check passes; until "
-                            + "then the panic threshold lets the cluster serve from all of them", cluster.name());
-                }
-                for (Endpoint endpoint : cluster.endpoints()) {
-                    EventLoop loop = loops.next();
-                    EndpointChecker checker = new EndpointChecker(cluster, endpoint, check, loop,
-                            probe(endpoint, check, loop, transport));
-                    health.checkers.put(endpoint, checker);
-                    checker.start();
-                }
-            });
-            cluster.config().health().outlierDetection().ifPresent(outlier -> {
-                OutlierDetector detector = new OutlierDetector(cluster, outlier, loops.next());
-                health.detectors.add(detector);
-                detector.start();
-            });
-            cluster.rebuild();
+            health.startCluster(cluster, false);
         }
         return health;
+    }
+
+    /**
+     * After a reload: stops checking the clusters in {@code stopped} (replaced or removed) and starts on those in
+     * {@code started} (new or rebuilt). An endpoint carried over into a rebuilt cluster keeps its health state:
+     * its new checker starts from the endpoint's current verdict instead of {@code initial_state}.
+     */
+    public synchronized void restart(Collection<Cluster> stopped, Collection<Cluster> started) {
+        for (Cluster cluster : stopped) {
+            for (EndpointChecker checker : checkersOf.getOrDefault(cluster, List.of())) {
+                checker.stop();
+                checkers.remove(checker.endpoint(), checker);
+            }
+            checkersOf.remove(cluster);
+            OutlierDetector detector = detectors.remove(cluster);
+            if (detector != null) {
+                detector.stop();
+            }
+        }
+        for (Cluster cluster : started) {
+            startCluster(cluster, true);
+        }
+    }
+
+    private synchronized void startCluster(Cluster cluster, boolean keepState) {
+        cluster.config().health().check().ifPresent(check -> {
+            if (check.initialState() == HealthCheckConfig.InitialState.UNHEALTHY && !keepState) {
+                log.info("cluster {}: endpoints take traffic once their first health check passes; until "
+                        + "then the panic threshold lets the cluster serve from all of them", cluster.name());
+            }
+            List<EndpointChecker> started = new ArrayList<>();
+            for (Endpoint endpoint : cluster.endpoints()) {
+                EventLoop loop = loops.next();
+                EndpointChecker checker = new EndpointChecker(cluster, endpoint, check, loop,
+                        probe(endpoint, check, loop, transport), keepState);
+                checkers.put(endpoint, checker);
+                started.add(checker);
+                checker.start();
+            }
+            checkersOf.put(cluster, started);
+        });
+        if (cluster.config().health().check().isEmpty()) {
+            // An endpoint that nothing checks any more (a reload removed its health_check) is not held
+            // unhealthy by an old verdict.
+            cluster.endpoints().forEach(e -> e.setPassingChecks(true));
+        }
+        cluster.config().health().outlierDetection().ifPresent(outlier -> {
+            OutlierDetector detector = new OutlierDetector(cluster, outlier, loops.next());
+            detectors.put(cluster, detector);
+            detector.start();
+        });
+        cluster.rebuild();
     }
 
     private static Probe probe(Endpoint endpoint, HealthCheckConfig check, EventLoop loop, Transport transport) {
@@ -81,13 +121,13 @@ public final class HealthChecks implements AutoCloseable {
     }
 
     /** The last active-check transition of {@code endpoint} (reason and time), for the admin API. */
-    public Optional<HealthTransition> lastTransition(Endpoint endpoint) {
+    public synchronized Optional<HealthTransition> lastTransition(Endpoint endpoint) {
         return Optional.ofNullable(checkers.get(endpoint)).map(EndpointChecker::lastTransition);
     }
 
     /** The latest ejection of {@code endpoint} by outlier detection (reason, time, length), for the admin API. */
-    public Optional<Ejection> lastEjection(Endpoint endpoint) {
-        for (OutlierDetector d : detectors) {
+    public synchronized Optional<Ejection> lastEjection(Endpoint endpoint) {
+        for (OutlierDetector d : detectors.values()) {
             Optional<Ejection> e = d.lastEjection(endpoint);
             if (e.isPresent()) {
                 return e;
@@ -97,8 +137,8 @@ public final class HealthChecks implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         checkers.values().forEach(EndpointChecker::stop);
-        detectors.forEach(OutlierDetector::stop);
+        detectors.values().forEach(OutlierDetector::stop);
     }
 }

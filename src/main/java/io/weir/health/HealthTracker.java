@@ -26,6 +26,15 @@ final class HealthTracker {
         this.last = new HealthTransition(healthy, "initial_state " + (healthy ? "healthy" : "unhealthy"), nowMillis);
     }
 
+    /** A tracker carried over a reload: it starts from the endpoint's current verdict, as if already checked. */
+    HealthTracker(HealthCheckConfig config, long nowMillis, boolean healthyNow) {
+        this.rise = config.healthyThreshold();
+        this.fall = config.unhealthyThreshold();
+        this.healthy = healthyNow;
+        this.checked = true;
+        this.last = new HealthTransition(healthy, "kept across a config reload", nowMillis);
+    }
+
     boolean healthy() {
         return healthy;
     }

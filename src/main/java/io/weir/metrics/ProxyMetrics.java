@@ -50,7 +50,28 @@ public final class ProxyMetrics implements RequestObserver {
 
     /** Gauges of every endpoint's live figures and state. */
     public void watch(ClusterManager clusters) {
-        for (Cluster cluster : clusters.all()) {
+        clusters.all().forEach(this::watch);
+    }
+
+    /**
+     * After a reload: the gauges of clusters replaced or removed ({@code stopped}) are taken down, those of new
+     * and rebuilt ones ({@code started}) put up, so they read the objects that serve.
+     */
+    public void rewatch(java.util.Collection<Cluster> stopped, java.util.Collection<Cluster> started) {
+        for (Cluster cluster : stopped) {
+            for (String name : CLUSTER_GAUGES) {
+                registry.find(name).tag("cluster", cluster.name()).meters().forEach(registry::remove);
+            }
+        }
+        started.forEach(this::watch);
+    }
+
+    private static final java.util.List<String> CLUSTER_GAUGES = java.util.List.of("weir.retry.budget.exhausted",
+            "weir.retries.in.flight", "weir.cluster.panic", "weir.endpoint.outstanding.requests",
+            "weir.endpoint.connections", "weir.endpoint.healthy");
+
+    private void watch(Cluster cluster) {
+        {
             FunctionCounter.builder("weir.retry.budget.exhausted", cluster.retryBudget(), b -> b.exhausted())
                     .description("retries refused because the cluster's retry budget was spent")
                     .tags("cluster", cluster.name()).register(registry);

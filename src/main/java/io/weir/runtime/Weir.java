@@ -16,7 +16,6 @@ import io.weir.health.HealthChecks;
 import io.weir.proxy.http.HttpListener;
 import io.weir.proxy.http.HttpListenerContext;
 import io.weir.proxy.http.route.Router;
-import io.weir.tls.CertificateWatcher;
 import io.weir.tls.ServerTls;
 import io.weir.proxy.l4.TcpListener;
 import io.weir.proxy.l4.UdpListener;
@@ -47,31 +46,41 @@ public final class Weir implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Weir.class);
 
-    private final WeirConfig config;
+    /** What runs: the file's config with the admin API's changes on top. */
+    private volatile WeirConfig config;
+    /** The config as the file says it. */
+    private volatile WeirConfig fileConfig;
+    /** The admin API's changes, persisted in {@link #stateFile} (null: not persisted, no config file). */
+    private volatile Overlay overlay;
+    private final java.nio.file.Path stateFile;
     private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final ClusterManager clusters;
+    private volatile ClusterManager clusters;
     private final HealthChecks health;
     private final EndpointDrainer drainer;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
-    private final List<HttpListener> httpListeners = new ArrayList<>();
-    private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
+    private Listeners listeners;
     private final ProxyMetrics metrics = new ProxyMetrics();
-    private final CertificateWatcher certificateWatcher = new CertificateWatcher();
+    private final java.util.concurrent.ExecutorService reloadThread =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "weir-reload");
+                t.setDaemon(true);
+                return t;
+            });
     private AccessLog accessLog;
     private AdminServer admin;
     private volatile boolean ready;
-    /** How to stop accepting on each bound listener, whatever its protocol. */
-    private final List<Runnable> unbinds = new ArrayList<>();
-    private final Map<String, UdpListener> udpListeners = new LinkedHashMap<>();
 
-    private Weir(WeirConfig config, int eventLoops) {
-        this.config = config;
+    private Weir(WeirConfig file, Overlay overlay, java.nio.file.Path stateFile, int eventLoops) {
+        this.fileConfig = file;
+        this.overlay = overlay;
+        this.stateFile = stateFile;
+        this.config = overlay.applyTo(file);
         this.transport = Transport.best();
         this.boss = transport.newGroup(1, "weir-accept");
         this.workers = transport.newGroup(eventLoops, "weir-loop");
-        this.clusters = ClusterManager.build(config.clusters());
+        this.clusters = ClusterManager.build(this.config.clusters());
         // Before any listener binds, so the first request already sees each endpoint's initial state.
         this.health = HealthChecks.start(clusters, workers, transport);
         this.drainer = new EndpointDrainer(workers);
@@ -83,7 +92,18 @@ public final class Weir implements AutoCloseable {
     }
 
     public static Weir start(WeirConfig config, int eventLoops) throws InterruptedException {
-        Weir weir = new Weir(config, eventLoops);
+        java.nio.file.Path stateFile = StateFile.beside(config.source());
+        Overlay overlay;
+        try {
+            overlay = StateFile.read(stateFile);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the admin API's state file " + stateFile + ": "
+                    + e.getMessage() + " (fix or remove it)", e);
+        }
+        if (!overlay.isEmpty()) {
+            log.info("applying the admin API's changes from {} on top of {}", stateFile, config.source());
+        }
+        Weir weir = new Weir(config, overlay, stateFile, eventLoops);
         try {
             weir.startObservers();
             weir.bindAll();
@@ -97,7 +117,7 @@ public final class Weir implements AutoCloseable {
         }
         weir.ready = true;
         log.info("weir started: {} transport, {} event loops, listeners {}", weir.transport.name(), eventLoops,
-                weir.boundAddresses);
+                weir.listeners.addresses());
         return weir;
     }
 
@@ -141,49 +161,117 @@ public final class Weir implements AutoCloseable {
     }
 
     private void bindAll() throws InterruptedException {
+        listeners = new Listeners(transport, boss, workers, observer());
         for (ListenerConfig listener : config.listeners()) {
-            if (listener.protocol() == Protocol.TCP) {
-                TcpListener tcp = new TcpListener(listener, transport, clusters);
-                boundAddresses.put(listener.name(), tcp.bind(boss, workers));
-                unbinds.add(tcp::unbind);
-            } else if (listener.protocol() == Protocol.HTTP) {
-                HttpListenerContext context = new HttpListenerContext(listener, transport,
-                        Router.compile(listener.routes(), clusters), tlsFor(listener));
-                context.setObserver(observer());
-                HttpListener http = new HttpListener(context);
-                boundAddresses.put(listener.name(), http.bind(boss, workers));
-                httpListeners.add(http);
-                unbinds.add(http::unbind);
-            } else {
-                UdpListener udp = new UdpListener(listener, transport, clusters);
-                boundAddresses.put(listener.name(), udp.bind(workers));
-                udpListeners.put(listener.name(), udp);
-                unbinds.add(udp::unbind);
-            }
-        }
-    }
-
-    private ServerTls tlsFor(ListenerConfig listener) {
-        if (listener.tls().isEmpty()) {
-            return null;
-        }
-        try {
-            ServerTls tls = ServerTls.of(listener.tls().get());
-            certificateWatcher.watch(tls);
-            return tls;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("listener " + listener.name() + ": TLS: " + e.getMessage(), e);
+            listeners.put(listeners.bind(listener, clusters));
         }
     }
 
     /** Where each listener is bound, by name (the real port when the config said 0). */
     public InetSocketAddress address(String listenerName) {
-        return boundAddresses.get(listenerName);
+        Listeners.Bound b = listeners == null ? null : listeners.get(listenerName);
+        return b == null ? null : b.address();
     }
 
     /** A udp listener by name (its flow count, evictions); null when there is none by that name. */
     public UdpListener udpListener(String name) {
-        return udpListeners.get(name);
+        Listeners.Bound b = listeners == null ? null : listeners.get(name);
+        return b == null ? null : b.udp();
+    }
+
+    /**
+     * Applies {@code next} to the running Weir without dropping a request (see {@link Reloader}); a config that
+     * cannot be applied changes nothing.
+     */
+    public synchronized ReloadResult reload(WeirConfig next) {
+        if (shuttingDown.get()) {
+            return ReloadResult.failed(List.of("weir is shutting down"));
+        }
+        ReloadResult result = new Reloader(this, listeners, drainer).apply(overlay.applyTo(next));
+        if (result.ok()) {
+            fileConfig = next;
+        }
+        return result;
+    }
+
+    /**
+     * Applies a change of the admin API ({@code edit} maps the current overlay to the next) on the reload
+     * thread: the running config becomes the file's with the new overlay on top, and the overlay is written to
+     * the state file so that it survives reload and restart.
+     */
+    public CompletableFuture<ReloadResult> edit(java.util.function.UnaryOperator<Overlay> edit) {
+        return CompletableFuture.supplyAsync(() -> {
+            synchronized (this) {
+                Overlay next = edit.apply(overlay);
+                ReloadResult result = new Reloader(this, listeners, drainer).apply(next.applyTo(fileConfig));
+                if (!result.ok()) {
+                    return result;
+                }
+                overlay = next;
+                if (stateFile == null) {
+                    return result;
+                }
+                try {
+                    StateFile.write(stateFile, next);
+                    return result;
+                } catch (IOException e) {
+                    log.error("admin change applied but NOT saved to {}: {}", stateFile, e.toString());
+                    List<String> changes = new ArrayList<>(result.changes());
+                    changes.add("WARNING: not saved to " + stateFile + ": " + e.getMessage());
+                    return ReloadResult.applied(changes);
+                }
+            }
+        }, reloadThread);
+    }
+
+    /** The config as the file says it, without the admin API's changes. */
+    public WeirConfig fileConfig() {
+        return fileConfig;
+    }
+
+    /** The admin API's changes on top of the file. */
+    public Overlay overlay() {
+        return overlay;
+    }
+
+    /** Where the admin API's changes are saved; null when they are not (no config file on disk). */
+    public java.nio.file.Path stateFile() {
+        return stateFile;
+    }
+
+    /** Reads, validates and applies {@code file}; an invalid file changes nothing and every error is reported. */
+    public ReloadResult reload(java.nio.file.Path file) {
+        WeirConfig next;
+        try {
+            next = io.weir.config.ConfigLoader.load(file);
+        } catch (io.weir.config.ConfigException e) {
+            ReloadResult r = ReloadResult.failed(e.errors().stream().map(Object::toString).toList());
+            log.error("reload of {} refused, nothing changed:\n{}", file, String.join("\n", r.errors()));
+            return r;
+        } catch (IOException e) {
+            log.error("reload of {} refused, nothing changed: {}", file, e.toString());
+            return ReloadResult.failed(List.of(file + ": " + e.getMessage()));
+        }
+        return reload(next);
+    }
+
+    /**
+     * Reloads the file this Weir was started from ({@link WeirConfig#source()}), off the caller's thread: on a
+     * single reload thread, so that SIGHUP, the admin API and the file watch never run two at once and never
+     * block an event loop.
+     */
+    public CompletableFuture<ReloadResult> reloadAsync() {
+        java.nio.file.Path file = config.source();
+        if (file == null) {
+            return CompletableFuture.completedFuture(ReloadResult.failed(List.of("no config file to reload from")));
+        }
+        return CompletableFuture.supplyAsync(() -> reload(file), reloadThread);
+    }
+
+    /** Called by the {@link Reloader} once a reload is applied. */
+    void swapped(WeirConfig next, ClusterManager nextClusters) {
+        this.config = next;
+        this.clusters = nextClusters;
     }
 
     public WeirConfig config() {
@@ -192,6 +280,10 @@ public final class Weir implements AutoCloseable {
 
     public ClusterManager clusters() {
         return clusters;
+    }
+
+    ProxyMetrics metrics() {
+        return metrics;
     }
 
     public HealthChecks health() {
@@ -227,13 +319,13 @@ public final class Weir implements AutoCloseable {
         }
         ready = false;
         long deadline = System.nanoTime() + timeout.toNanos();
-        unbinds.forEach(Runnable::run);
+        listeners.unbindAll();
         log.info("shutting down: no longer accepting; waiting up to {}ms for {} open connections", timeout.toMillis(),
                 openConnections());
         boolean clean = true;
         // Asked again while any is open: a connection accepted just before the unbind may join late.
         while (clean && openConnections() > 0) {
-            for (ChannelGroupFuture f : httpListeners.stream().map(HttpListener::closeGracefully).toList()) {
+            for (ChannelGroupFuture f : listeners.closeGracefully()) {
                 long left = deadline - System.nanoTime();
                 clean &= left > 0 && f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
             }
@@ -249,7 +341,7 @@ public final class Weir implements AutoCloseable {
     }
 
     private int openConnections() {
-        return httpListeners.stream().mapToInt(HttpListener::openConnections).sum();
+        return listeners.openConnections();
     }
 
     @Override
@@ -261,12 +353,17 @@ public final class Weir implements AutoCloseable {
 
     private void closeLoops() {
         ready = false;
-        certificateWatcher.close();
+        reloadThread.shutdown();
+        if (listeners != null) {
+            listeners.closeCertificateWatcher();
+        }
         if (admin != null) {
             admin.close();
         }
         health.close();
-        unbinds.forEach(Runnable::run);
+        if (listeners != null) {
+            listeners.unbindAll();
+        }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (accessLog != null) {

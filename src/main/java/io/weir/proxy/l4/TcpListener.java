@@ -16,11 +16,21 @@ import java.net.InetSocketAddress;
 /** Binds a tcp listener and sets up the pipeline of each downstream connection it accepts. */
 public final class TcpListener {
 
-    private final TcpListenerContext context;
+    /** Swapped on reload when the clusters change; each new connection reads it once. */
+    private volatile TcpListenerContext context;
     private Channel serverChannel;
 
     public TcpListener(ListenerConfig config, Transport transport, ClusterManager clusters) {
         this.context = TcpListenerContext.of(config, transport, clusters);
+    }
+
+    /**
+     * After a reload that left this listener's config as it was: new connections use {@code clusters} (the
+     * rebuilt ones); connections already open finish on the clusters they started with.
+     */
+    public void update(ClusterManager clusters) {
+        TcpListenerContext c = context;
+        context = TcpListenerContext.of(c.config(), c.transport(), clusters);
     }
 
     /** Binds and returns the bound address (the port is the real one when the config said 0). */
@@ -40,6 +50,7 @@ public final class TcpListener {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        TcpListenerContext context = TcpListener.this.context;
                         ChannelPipeline p = ch.pipeline();
                         // The PROXY header comes first on the wire, then the ClientHello.
                         if (context.proxyProtocolSources() != null) {

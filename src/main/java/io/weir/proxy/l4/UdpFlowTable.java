@@ -27,7 +27,7 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private static final Logger log = LoggerFactory.getLogger(UdpFlowTable.class);
 
-    private final Cluster cluster;
+    private volatile Cluster cluster;
     private final Transport transport;
     private final long idleTimeoutNanos;
     private final int maxFlows;
@@ -37,6 +37,10 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
     private ScheduledFuture<?> sweeper;
     private volatile int size;
     private volatile long evictions;
+
+    void setCluster(Cluster cluster) {
+        this.cluster = cluster;
+    }
 
     UdpFlowTable(Cluster cluster, Transport transport, long idleTimeoutNanos, int maxFlows) {
         this.cluster = cluster;
@@ -78,6 +82,7 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
     }
 
     private UdpFlow open(InetSocketAddress client) {
+        Cluster cluster = this.cluster;
         Endpoint endpoint = cluster.pick(UpstreamConnector.pickContext(cluster.hashOn(), client));
         if (endpoint == null) {
             log.warn("udp {}: no available endpoint in cluster {}; datagram dropped", client, cluster.name());

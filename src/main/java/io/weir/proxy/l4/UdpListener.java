@@ -37,6 +37,11 @@ public final class UdpListener {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** After a reload that kept this listener's config: new flows pick from {@code clusters}' cluster. */
+    public void update(ClusterManager clusters) {
+        flows.setCluster(clusters.require(config.cluster().orElseThrow()));
+    }
+
     /** Flows open now. */
     public int flows() {
         return flows.size();

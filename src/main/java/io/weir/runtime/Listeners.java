@@ -1,0 +1,148 @@
+package io.weir.runtime;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.weir.cluster.ClusterManager;
+import io.weir.config.ListenerConfig;
+import io.weir.config.Protocol;
+import io.weir.proxy.http.HttpListener;
+import io.weir.proxy.http.HttpListenerContext;
+import io.weir.proxy.http.RequestObserver;
+import io.weir.proxy.http.route.Router;
+import io.weir.proxy.l4.TcpListener;
+import io.weir.proxy.l4.UdpListener;
+import io.weir.tls.CertificateWatcher;
+import io.weir.tls.ServerTls;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bound listeners of a running Weir, by name: binding, unbinding and, on reload, pointing a listener at
+ * new clusters in place. An unbound http listener stays known until shutdown, so its open connections are
+ * still waited for.
+ */
+final class Listeners {
+
+    /** One bound listener; exactly one of {@code http}, {@code tcp}, {@code udp} is set. */
+    record Bound(ListenerConfig config, InetSocketAddress address, HttpListener http, HttpListenerContext context,
+                 TcpListener tcp, UdpListener udp) {
+
+        void unbind() {
+            if (http != null) {
+                http.unbind();
+            } else if (tcp != null) {
+                tcp.unbind();
+            } else {
+                udp.unbind();
+            }
+        }
+
+        /** Points the listener at {@code clusters} (its config unchanged except, for http, the routes). */
+        void update(ListenerConfig next, ClusterManager clusters) {
+            if (context != null) {
+                context.setRouter(Router.compile(next.routes(), clusters));
+            } else if (tcp != null) {
+                tcp.update(clusters);
+            } else {
+                udp.update(clusters);
+            }
+        }
+    }
+
+    private final CertificateWatcher certificates = new CertificateWatcher();
+    private final Transport transport;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final RequestObserver observer;
+    private final Map<String, Bound> bound = new LinkedHashMap<>();
+    /** Every http listener ever bound, for shutdown's wait on open connections. */
+    private final List<HttpListener> everHttp = new ArrayList<>();
+
+    Listeners(Transport transport, EventLoopGroup boss, EventLoopGroup workers, RequestObserver observer) {
+        this.transport = transport;
+        this.boss = boss;
+        this.workers = workers;
+        this.observer = observer;
+    }
+
+    /** Binds {@code config} without registering it (see {@link #put}); throws when the bind or TLS fails. */
+    Bound bind(ListenerConfig config, ClusterManager clusters) throws InterruptedException {
+        return bind(config, clusters, config.protocol() == Protocol.HTTP ? tlsFor(config) : null);
+    }
+
+    /** As {@link #bind(ListenerConfig, ClusterManager)}, with the http listener's TLS already built. */
+    Bound bind(ListenerConfig config, ClusterManager clusters, ServerTls tls) throws InterruptedException {
+        if (config.protocol() == Protocol.TCP) {
+            TcpListener tcp = new TcpListener(config, transport, clusters);
+            return new Bound(config, tcp.bind(boss, workers), null, null, tcp, null);
+        } else if (config.protocol() == Protocol.HTTP) {
+            HttpListenerContext context = new HttpListenerContext(config, transport,
+                    Router.compile(config.routes(), clusters), tls);
+            context.setObserver(observer);
+            HttpListener http = new HttpListener(context);
+            InetSocketAddress address = http.bind(boss, workers);
+            synchronized (this) {
+                everHttp.add(http);
+            }
+            return new Bound(config, address, http, context, null, null);
+        } else {
+            UdpListener udp = new UdpListener(config, transport, clusters);
+            return new Bound(config, udp.bind(workers), null, null, null, udp);
+        }
+    }
+
+    synchronized void put(Bound listener) {
+        bound.put(listener.config().name(), listener);
+    }
+
+    synchronized Bound remove(String name) {
+        return bound.remove(name);
+    }
+
+    synchronized Bound get(String name) {
+        return bound.get(name);
+    }
+
+    synchronized Map<String, InetSocketAddress> addresses() {
+        Map<String, InetSocketAddress> m = new LinkedHashMap<>();
+        bound.forEach((name, b) -> m.put(name, b.address()));
+        return m;
+    }
+
+    synchronized void unbindAll() {
+        bound.values().forEach(Bound::unbind);
+    }
+
+    synchronized List<ChannelGroupFuture> closeGracefully() {
+        return everHttp.stream().map(HttpListener::closeGracefully).toList();
+    }
+
+    /** Stops watching certificate files (shutdown). */
+    void closeCertificateWatcher() {
+        certificates.close();
+    }
+
+    synchronized int openConnections() {
+        return everHttp.stream().mapToInt(HttpListener::openConnections).sum();
+    }
+
+    /** The listener's TLS, its certificate files watched for changes from now on; null for plain HTTP. */
+    ServerTls tlsFor(ListenerConfig listener) {
+        if (listener.tls().isEmpty()) {
+            return null;
+        }
+        try {
+            ServerTls tls = ServerTls.of(listener.tls().get());
+            certificates.watch(tls);
+            return tls;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("listener " + listener.name() + ": TLS: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.weir.admin;
+
+import io.weir.config.ConfigLoader;
+import io.weir.runtime.Weir;
+import io.weir.testing.TestBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Endpoint changes through the admin API: applied at once, saved beside the config, kept over reload and restart. */
+class EndpointWritesTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    // PATH stands in for a secret: the test cannot set environment variables, and PATH is always set.
+    private final String token = System.getenv("PATH");
+    private Path file;
+
+    private <T extends AutoCloseable> T track(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private Weir start(String... endpoints) throws Exception {
+        file = dir.resolve("weir.yaml");
+        Files.writeString(file, """
+                admin: { listen: 127.0.0.1:0, token_env: PATH }
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    drain_timeout: 5s
+                    endpoints: [ %s ]
+                """.formatted(String.join(", ", endpoints.length == 0 ? new String[0]
+                : java.util.Arrays.stream(endpoints).map(e -> "\"" + e + "\"").toArray(String[]::new))));
+        return track(Weir.start(ConfigLoader.load(file), 2));
+    }
+
+    private HttpResponse<String> admin(Weir weir, String method, String path, String body, boolean withToken)
+            throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + weir.adminAddress().getPort()
+                + path)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(20));
+        if (withToken) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        return client.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> admin(Weir weir, String method, String path, String body) throws Exception {
+        return admin(weir, method, path, body, true);
+    }
+
+    private Set<String> backendsSeen(Weir weir, int requests) throws Exception {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < requests; i++) {
+            seen.add(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + weir.address("web").getPort()
+                    + "/")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        }
+        return seen;
+    }
+
+    @Test
+    void anAddedEndpointTakesTrafficIsSavedAndSurvivesReloadAndRestart() throws Exception {
+        TestBackend a = track(TestBackend.named("a"));
+        TestBackend b = track(TestBackend.named("b"));
+        Weir weir = start(a.address());
+
+        assertThat(admin(weir, "POST", "/api/clusters/app/endpoints",
+                "{\"address\": \"" + b.address() + "\", \"weight\": 2}", false).statusCode()).isEqualTo(401);
+        HttpResponse<String> added = admin(weir, "POST", "/api/clusters/app/endpoints",
+                "{\"address\": \"" + b.address() + "\", \"weight\": 2}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        assertThat(backendsSeen(weir, 9)).containsExactlyInAnyOrder("a", "b");
+        Path state = dir.resolve("weir.yaml.state.json");
+        assertThat(Files.readString(state)).contains(b.address());
+        assertThat(admin(weir, "GET", "/api/diff", null).body()).contains("endpoints_added").contains(b.address());
+        assertThat(admin(weir, "POST", "/api/clusters/app/endpoints",
+                "{\"address\": \"" + b.address() + "\"}").statusCode()).isEqualTo(409);
+
+        assertThat(admin(weir, "POST", "/api/reload", null).statusCode()).isEqualTo(200);
+        assertThat(weir.clusters().require("app").endpoint(b.address())).isPresent();
+        assertThat(weir.clusters().require("app").endpoint(b.address()).get().weight()).isEqualTo(2);
+
+        weir.close();
+        Weir restarted = track(Weir.start(ConfigLoader.load(file), 2));
+        assertThat(restarted.clusters().require("app").endpoint(b.address())).isPresent();
+        assertThat(backendsSeen(restarted, 9)).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
+    void aRemovedEndpointIsDrainedAndStaysRemovedOverReload() throws Exception {
+        TestBackend a = track(TestBackend.named("a"));
+        TestBackend b = track(TestBackend.named("b"));
+        Weir weir = start(a.address(), b.address());
+        assertThat(backendsSeen(weir, 6)).containsExactlyInAnyOrder("a", "b");
+
+        assertThat(admin(weir, "DELETE", "/api/clusters/app/endpoints/" + a.address(), null, false).statusCode())
+                .isEqualTo(401);
+        HttpResponse<String> removed = admin(weir, "DELETE", "/api/clusters/app/endpoints/" + a.address(), null);
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(removed.body()).contains("draining");
+        assertThat(backendsSeen(weir, 6)).containsExactly("b");
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.openConnections() == 0);
+        assertThat(admin(weir, "GET", "/api/diff", null).body()).contains("endpoints_removed").contains(a.address());
+
+        assertThat(admin(weir, "POST", "/api/reload", null).statusCode()).isEqualTo(200);
+        assertThat(backendsSeen(weir, 6)).containsExactly("b");
+        assertThat(admin(weir, "DELETE", "/api/clusters/app/endpoints/" + a.address(), null).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aWeightIsSetAndBadRequestsAreRefusedWithAMessage() throws Exception {
+        TestBackend a = track(TestBackend.named("a"));
+        TestBackend b = track(TestBackend.named("b"));
+        Weir weir = start(a.address(), b.address());
+
+        HttpResponse<String> set = admin(weir, "POST", "/api/clusters/app/endpoints/" + a.address() + "/weight",
+                "{\"weight\": 7}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(weir.clusters().require("app").endpoint(a.address()).get().weight()).isEqualTo(7);
+        assertThat(admin(weir, "GET", "/api/clusters", null).body()).contains("7");
+        assertThat(admin(weir, "GET", "/api/diff", null).body()).contains("weights_changed")
+                .contains("\"file\" : 1").contains("\"running\" : 7");
+        assertThat(Files.readString(dir.resolve("weir.yaml.state.json"))).contains("7");
+
+        HttpResponse<String> badWeight = admin(weir, "POST", "/api/clusters/app/endpoints/" + a.address()
+                + "/weight", "{\"weight\": -1}");
+        assertThat(badWeight.statusCode()).isEqualTo(400);
+        assertThat(badWeight.body()).contains("\"error\"").contains("weight");
+        assertThat(admin(weir, "POST", "/api/clusters/app/endpoints", "{\"address\": \"nope\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(admin(weir, "POST", "/api/clusters/app/endpoints", "not json").statusCode()).isEqualTo(400);
+        assertThat(admin(weir, "POST", "/api/clusters/none/endpoints", "{\"address\": \"127.0.0.1:1\"}")
+                .statusCode()).isEqualTo(404);
+        assertThat(admin(weir, "POST", "/api/clusters/app/endpoints/127.0.0.1:1/weight", "{\"weight\": 2}")
+                .statusCode()).isEqualTo(404);
+        assertThat(weir.clusters().require("app").endpoint(a.address()).get().weight()).isEqualTo(7);
+    }
+
+    @Test
+    void theLastEndpointOfAClusterIsNotRemoved() throws Exception {
+        TestBackend a = track(TestBackend.named("a"));
+        Weir weir = start(a.address());
+        HttpResponse<String> refused = admin(weir, "DELETE", "/api/clusters/app/endpoints/" + a.address(), null);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body()).contains("at least one endpoint");
+        assertThat(backendsSeen(weir, 2)).containsExactly("a");
+    }
+}
