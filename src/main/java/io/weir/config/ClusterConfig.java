@@ -18,12 +18,14 @@ import java.util.Optional;
  * @param retryBudget       how many retries the cluster takes at most, whatever the routes ask for
  * @param drainTimeout      how long a draining endpoint's in-flight requests may run before they are cut
  * @param proxyProtocol     the PROXY protocol header sent first on each upstream connection (tcp listeners)
+ * @param sticky            cookie-insert session affinity; absent = none
  */
 public record ClusterConfig(String name, BalancePolicy balance, Optional<String> hashOn,
                             List<EndpointConfig> endpoints, Duration connectTimeout, int poolMaxIdle,
                             Duration poolIdleTimeout, Duration upstreamTimeout, Optional<Duration> slowStart,
                             BalanceTuning tuning, HealthConfig health, RetryBudget retryBudget,
-                            Duration drainTimeout, Optional<ProxyProtocolVersion> proxyProtocol) {
+                            Duration drainTimeout, Optional<ProxyProtocolVersion> proxyProtocol,
+                            Optional<StickyConfig> sticky) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_POOL_MAX_IDLE = 64;

@@ -17,6 +17,8 @@ import io.weir.cluster.Endpoint;
 import io.weir.cluster.EndpointState;
 import io.weir.proxy.http.RequestObserver;
 import io.weir.proxy.http.RequestOutcome;
+import io.weir.proxy.http.sticky.StickySession;
+import io.weir.proxy.http.sticky.StickySessions;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +72,18 @@ public final class ProxyMetrics implements RequestObserver {
                         .description("1 when the endpoint takes traffic")
                         .tags("cluster", cluster.name(), "endpoint", e.id()).register(registry);
             }
+        }
+    }
+
+    /** Counters of cookie affinity: sessions re-pinned, cookies that named no endpoint. */
+    public void watch(StickySessions sticky) {
+        for (StickySession s : sticky.all()) {
+            FunctionCounter.builder("weir.sticky.repinned", s, StickySession::repinned)
+                    .description("sticky sessions moved off an endpoint that was unhealthy, ejected, drained or gone")
+                    .tags("cluster", s.cluster().name()).register(registry);
+            FunctionCounter.builder("weir.sticky.invalid", s, StickySession::invalid)
+                    .description("requests whose sticky cookie named no endpoint (tampered, or another key)")
+                    .tags("cluster", s.cluster().name()).register(registry);
         }
     }
 

@@ -16,6 +16,7 @@ import io.weir.health.HealthChecks;
 import io.weir.proxy.http.HttpListener;
 import io.weir.proxy.http.HttpListenerContext;
 import io.weir.proxy.http.route.Router;
+import io.weir.proxy.http.sticky.StickySessions;
 import io.weir.tls.ServerTls;
 import io.weir.proxy.l4.TcpListener;
 import io.weir.proxy.l4.UdpListener;
@@ -58,6 +59,7 @@ public final class Weir implements AutoCloseable {
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
     private final ProxyMetrics metrics = new ProxyMetrics();
     private AccessLog accessLog;
+    private StickySessions sticky = StickySessions.NONE;
     private AdminServer admin;
     private volatile boolean ready;
     /** How to stop accepting on each bound listener, whatever its protocol. */
@@ -101,6 +103,8 @@ public final class Weir implements AutoCloseable {
 
     private void startObservers() throws IOException {
         metrics.watch(clusters);
+        sticky = StickySessions.build(clusters, System::getenv);
+        metrics.watch(sticky);
         if (config.accessLog().isPresent()) {
             accessLog = new AccessLog(config.accessLog().get());
             AccessLogSignals.reopenOnUsr1(accessLog);
@@ -148,6 +152,7 @@ public final class Weir implements AutoCloseable {
                 HttpListenerContext context = new HttpListenerContext(listener, transport,
                         Router.compile(listener.routes(), clusters), tlsFor(listener));
                 context.setObserver(observer());
+                context.setSticky(sticky);
                 HttpListener http = new HttpListener(context);
                 boundAddresses.put(listener.name(), http.bind(boss, workers));
                 httpListeners.add(http);

@@ -20,6 +20,7 @@ import io.weir.config.RouteConfig;
 import io.weir.proxy.http.route.RequestView;
 import io.weir.proxy.http.route.Route;
 import io.weir.proxy.http.route.RouteAction;
+import io.weir.proxy.http.sticky.StickyPin;
 import io.weir.runtime.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,8 +167,9 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         DownstreamPeer peer = peer();
         // The key is read before the rewrite: a hash on path or headers sees what the client sent.
         PickContext pick = HashKeys.pickContext(cluster.hashOn(), view, peer);
+        StickyPin sticky = listener.sticky().pin(cluster, view);
         RequestRewriter.rewrite(view, route.config(), listener, peer);
-        exchange = new Exchange(this, ctx, request, route, cluster, pick, hasBody,
+        exchange = new Exchange(this, ctx, request, route, cluster, pick, sticky, hasBody,
                 keepAlive && !closing && !closeAfterExchange, clientVersion);
         exchange.start();
     }
