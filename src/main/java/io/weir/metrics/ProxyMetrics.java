@@ -17,6 +17,9 @@ import io.weir.cluster.Endpoint;
 import io.weir.cluster.EndpointState;
 import io.weir.proxy.http.RequestObserver;
 import io.weir.proxy.http.RequestOutcome;
+import io.weir.proxy.http.route.RateLimiter;
+import io.weir.proxy.http.route.Route;
+import io.weir.proxy.http.route.Router;
 import io.weir.proxy.http.sticky.StickySession;
 import io.weir.proxy.http.sticky.StickySessions;
 
@@ -84,6 +87,17 @@ public final class ProxyMetrics implements RequestObserver {
             FunctionCounter.builder("weir.sticky.invalid", s, StickySession::invalid)
                     .description("requests whose sticky cookie named no endpoint (tampered, or another key)")
                     .tags("cluster", s.cluster().name()).register(registry);
+        }
+    }
+
+    /** {@code weir_rate_limited_total{listener, route}}: requests a route's rate limit refused with 429. */
+    public void watch(String listener, Router router) {
+        for (Route route : router.routes()) {
+            if (route.rateLimiter() != null) {
+                FunctionCounter.builder("weir.rate.limited", route.rateLimiter(), RateLimiter::limited)
+                        .description("requests refused with 429 by the route's rate limit")
+                        .tags("listener", listener, "route", route.name()).register(registry);
+            }
         }
     }
 

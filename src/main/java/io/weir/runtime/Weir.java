@@ -149,8 +149,9 @@ public final class Weir implements AutoCloseable {
                 boundAddresses.put(listener.name(), tcp.bind(boss, workers));
                 unbinds.add(tcp::unbind);
             } else if (listener.protocol() == Protocol.HTTP) {
-                HttpListenerContext context = new HttpListenerContext(listener, transport,
-                        Router.compile(listener.routes(), clusters), tlsFor(listener));
+                Router router = Router.compile(listener.routes(), clusters);
+                metrics.watch(listener.name(), router);
+                HttpListenerContext context = new HttpListenerContext(listener, transport, router, tlsFor(listener));
                 context.setObserver(observer());
                 context.setSticky(sticky);
                 HttpListener http = new HttpListener(context);

@@ -17,6 +17,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.weir.balance.PickContext;
 import io.weir.cluster.Cluster;
 import io.weir.config.RouteConfig;
+import io.weir.proxy.http.route.RateLimiter;
 import io.weir.proxy.http.route.RequestView;
 import io.weir.proxy.http.route.Route;
 import io.weir.proxy.http.route.RouteAction;
@@ -144,6 +145,9 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
                     "request body over max_body");
             return;
         }
+        if (rateLimited(view, route, !keepAlive || hasBody)) {
+            return;
+        }
         RouteAction action = route.action();
         if (action instanceof RouteAction.Forward forward) {
             forward(view, route, forward.cluster(), hasBody, keepAlive);
@@ -159,6 +163,22 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             answer(LocalReplies.text(ctx.alloc(), HttpResponseStatus.valueOf(respond.config().status()),
                     respond.config().body(), respond.config().contentType(), close), route, close, "ok");
         }
+    }
+
+    /** Over the route's rate limit: 429 with Retry-After, never forwarded. */
+    private boolean rateLimited(RequestView view, Route route, boolean close) {
+        RateLimiter limiter = route.rateLimiter();
+        long wait = limiter == null ? 0 : limiter.check(view, peer().ip());
+        if (wait == 0) {
+            return false;
+        }
+        // Debug: under a flood this is every request; weir_rate_limited_total says how many.
+        log.debug("{} {} from {}: over the rate limit of route {}, 429", view.request().method(), view.request().uri(),
+                peer().ip(), route.name());
+        FullHttpResponse response = LocalReplies.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS, close);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, RateLimiter.retryAfterSeconds(wait));
+        answer(response, route, close, "rate limited");
+        return true;
     }
 
     private void forward(RequestView view, Route route, Cluster cluster, boolean hasBody, boolean keepAlive) {

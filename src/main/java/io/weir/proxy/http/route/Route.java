@@ -10,9 +10,11 @@ public final class Route {
     private final RouteConfig config;
     private final RequestMatcher[] matchers;
     private final RouteAction action;
+    private final RateLimiter rateLimiter;
 
     Route(RouteConfig config, List<RequestMatcher> matchers, RouteAction action) {
         this.config = config;
+        this.rateLimiter = config.rateLimit().map(RateLimiter::of).orElse(null);
         this.matchers = matchers.toArray(RequestMatcher[]::new);
         this.action = action;
     }
@@ -36,5 +38,10 @@ public final class Route {
 
     public RouteAction action() {
         return action;
+    }
+
+    /** The route's {@code rate_limit}; null when it has none. */
+    public RateLimiter rateLimiter() {
+        return rateLimiter;
     }
 }

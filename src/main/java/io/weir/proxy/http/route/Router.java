@@ -49,6 +49,10 @@ public final class Router {
         throw new IllegalArgumentException("route " + config.name() + " has no action");
     }
 
+    public List<Route> routes() {
+        return List.of(routes);
+    }
+
     /** The route for this request, or null (404). */
     public Route route(RequestView request) {
         for (Route route : routes) {
