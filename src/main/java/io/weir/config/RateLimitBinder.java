@@ -6,7 +6,7 @@ import java.util.Optional;
 /** Binds a route's {@code rate_limit: { rate: 100/s, burst: 20, key: client_ip | header:NAME | cookie:NAME | route }}. */
 final class RateLimitBinder {
 
-    static final List<String> KEYS = List.of("rate", "burst", "key");
+    static final List<String> KEYS = List.of("rate", "burst", "key", "scope");
     static final int MAX_BURST = 1_000_000;
 
     Optional<RateLimitConfig> bind(YamlMap route) {
@@ -19,7 +19,9 @@ final class RateLimitBinder {
         int burst = m.integer("burst", 1, MAX_BURST)
                 .orElse((int) Math.max(1, Math.min(MAX_BURST, Math.ceil(rate.orElse(1.0)))));
         RateLimitConfig.Key key = m.convert("key", RateLimitBinder::key).orElse(RateLimitConfig.Key.CLIENT_IP);
-        return rate.map(r -> new RateLimitConfig(r, burst, key));
+        RateLimitConfig.Scope scope = m.enumValue("scope", RateLimitConfig.Scope.class)
+                .orElse(RateLimitConfig.Scope.LOCAL);
+        return rate.map(r -> new RateLimitConfig(r, burst, key, scope));
     }
 
     /** {@code 100/s}, {@code 30/m}: requests per second or per minute, as tokens per second. */

@@ -6,8 +6,11 @@ package io.weir.config;
  * @param perSecond tokens added per second ({@code rate}: {@code N/s} or {@code N/m})
  * @param burst     the bucket's size: how many requests may come at once after a quiet spell
  * @param key       what a bucket is kept per
+ * @param scope     {@code local}: buckets per node; {@code global}: shared through {@code state.redis}
  */
-public record RateLimitConfig(double perSecond, int burst, Key key) {
+public record RateLimitConfig(double perSecond, int burst, Key key, Scope scope) {
+
+    public enum Scope { LOCAL, GLOBAL }
 
     /** What requests are counted by: {@code client_ip}, {@code header:NAME}, {@code cookie:NAME} or {@code route}. */
     public record Key(Kind kind, String name) {

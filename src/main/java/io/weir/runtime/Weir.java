@@ -23,7 +23,11 @@ import io.weir.proxy.l4.UdpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.weir.state.InMemoryStateStore;
+import io.weir.state.RedisStateStore;
+import io.weir.state.StateStore;
 import io.weir.config.AdminConfig;
 
 import java.io.IOException;
@@ -60,6 +64,8 @@ public final class Weir implements AutoCloseable {
     private final ProxyMetrics metrics = new ProxyMetrics();
     private AccessLog accessLog;
     private StickySessions sticky = StickySessions.NONE;
+    /** Where scope: global rate limits keep their buckets: Redis when configured, else this process. */
+    private StateStore state;
     private AdminServer admin;
     private volatile boolean ready;
     /** How to stop accepting on each bound listener, whatever its protocol. */
@@ -104,6 +110,13 @@ public final class Weir implements AutoCloseable {
     private void startObservers() throws IOException {
         metrics.watch(clusters);
         sticky = StickySessions.build(clusters, System::getenv);
+        state = config.state().<StateStore>map(st -> RedisStateStore.connect(st.redisUri(), st.redisTimeout()))
+                .orElseGet(InMemoryStateStore::new);
+        if (state instanceof RedisStateStore redis) {
+            FunctionCounter.builder("weir.state.fallbacks", redis, RedisStateStore::fallbacks)
+                    .description("state store calls answered from local state because Redis was down or slow")
+                    .register(metrics.registry());
+        }
         metrics.watch(sticky);
         if (config.accessLog().isPresent()) {
             accessLog = new AccessLog(config.accessLog().get());
@@ -149,7 +162,7 @@ public final class Weir implements AutoCloseable {
                 boundAddresses.put(listener.name(), tcp.bind(boss, workers));
                 unbinds.add(tcp::unbind);
             } else if (listener.protocol() == Protocol.HTTP) {
-                Router router = Router.compile(listener.routes(), clusters);
+                Router router = Router.compile(listener.routes(), clusters, state);
                 metrics.watch(listener.name(), router);
                 HttpListenerContext context = new HttpListenerContext(listener, transport, router, tlsFor(listener));
                 context.setObserver(observer());
@@ -272,6 +285,9 @@ public final class Weir implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (accessLog != null) {
             accessLog.close();
+        }
+        if (state != null) {
+            state.close();
         }
     }
 }

@@ -18,9 +18,10 @@ class RateLimitConfigTest {
     @Test
     void ratesPerSecondAndPerMinuteKeysAndTheDefaultBurst() throws Exception {
         assertThat(parsed("{ rate: 100/s, burst: 20 }")).isEqualTo(
-                new RateLimitConfig(100, 20, RateLimitConfig.Key.CLIENT_IP));
+                new RateLimitConfig(100, 20, RateLimitConfig.Key.CLIENT_IP, RateLimitConfig.Scope.LOCAL));
         assertThat(parsed("{ rate: 30/m, key: header:x-api-key }")).isEqualTo(new RateLimitConfig(0.5, 1,
-                new RateLimitConfig.Key(RateLimitConfig.Kind.HEADER, "x-api-key")));
+                new RateLimitConfig.Key(RateLimitConfig.Kind.HEADER, "x-api-key"), RateLimitConfig.Scope.LOCAL));
+        assertThat(parsed("{ rate: 7/s, scope: global }").scope()).isEqualTo(RateLimitConfig.Scope.GLOBAL);
         assertThat(parsed("{ rate: 7/s, key: cookie:sid }").burst()).isEqualTo(7);
         assertThat(parsed("{ rate: 7/s, key: route }").key().kind()).isEqualTo(RateLimitConfig.Kind.ROUTE);
     }
@@ -33,7 +34,7 @@ class RateLimitConfigTest {
                 .contains("missing required key 'rate' in rate_limit");
         assertThat(Yaml.errors(route("{ rate: 1/s, key: ip }"))).singleElement().asString()
                 .contains("expected client_ip, header:NAME, cookie:NAME or route");
-        assertThat(Yaml.errors(route("{ rate: 1/s, scope: everywhere }"))).singleElement().asString()
-                .contains("unknown key 'scope' in rate_limit");
+        assertThat(Yaml.errors(route("{ rate: 1/s, window: 1s }"))).singleElement().asString()
+                .contains("unknown key 'window' in rate_limit");
     }
 }

@@ -1,8 +1,10 @@
 package io.weir.proxy.http.route;
 
 import io.weir.config.RateLimitConfig;
+import io.weir.state.StateStore;
 import io.weir.state.TokenBuckets;
 
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -14,15 +16,42 @@ public final class RateLimiter {
 
     private final RateLimitConfig config;
     private final TokenBuckets buckets;
+    /** For {@code scope: global}: the shared store; null for a local limit. */
+    private final StateStore shared;
+    private final String routeName;
     private final LongAdder limited = new LongAdder();
 
-    RateLimiter(RateLimitConfig config, TokenBuckets buckets) {
+    RateLimiter(RateLimitConfig config, TokenBuckets buckets, StateStore shared, String routeName) {
         this.config = config;
         this.buckets = buckets;
+        this.shared = shared;
+        this.routeName = routeName;
     }
 
-    static RateLimiter of(RateLimitConfig config) {
-        return new RateLimiter(config, new TokenBuckets(TokenBuckets.DEFAULT_MAX_KEYS, System::nanoTime));
+    /** @param store the shared store for {@code scope: global}; null keeps every bucket in this node */
+    static RateLimiter of(RateLimitConfig config, String routeName, StateStore store) {
+        StateStore shared = config.scope() == RateLimitConfig.Scope.GLOBAL ? store : null;
+        return new RateLimiter(config, new TokenBuckets(TokenBuckets.DEFAULT_MAX_KEYS, System::nanoTime), shared,
+                routeName);
+    }
+
+    /** Whether its buckets are in the shared store: {@link #checkShared} then, not {@link #check}. */
+    public boolean isShared() {
+        return shared != null;
+    }
+
+    /**
+     * {@link #check} against the shared store. Never fails: the store answers from local state when it cannot
+     * reach its backend.
+     */
+    public CompletionStage<Long> checkShared(RequestView request, String clientIp) {
+        return shared.tryAcquire(routeName + ":" + key(request, clientIp), config.perSecond(), config.burst())
+                .thenApply(wait -> {
+                    if (wait > 0) {
+                        limited.increment();
+                    }
+                    return wait;
+                });
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.weir.proxy.http.route;
 
 import io.weir.config.RouteConfig;
+import io.weir.state.StateStore;
 
 import java.util.List;
 
@@ -12,9 +13,9 @@ public final class Route {
     private final RouteAction action;
     private final RateLimiter rateLimiter;
 
-    Route(RouteConfig config, List<RequestMatcher> matchers, RouteAction action) {
+    Route(RouteConfig config, List<RequestMatcher> matchers, RouteAction action, StateStore store) {
         this.config = config;
-        this.rateLimiter = config.rateLimit().map(RateLimiter::of).orElse(null);
+        this.rateLimiter = config.rateLimit().map(r -> RateLimiter.of(r, config.name(), store)).orElse(null);
         this.matchers = matchers.toArray(RequestMatcher[]::new);
         this.action = action;
     }
