@@ -166,4 +166,41 @@ class StickySessionTest extends SocketTest {
         assertThat(r.body()).isNotEqualTo(first.body());
         assertThat(pair(r)).isNotEqualTo(cookie);
     }
+
+    @Test
+    void anUnhealthyEndpointsSessionsAreRepinned() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean sick = new java.util.concurrent.atomic.AtomicBoolean();
+        TestBackend flaky = track(TestBackend.start(r -> r.uri().equals("/healthz") && sick.get()
+                ? TestBackend.Reply.of(503, "sick") : TestBackend.Reply.text("flaky")));
+        TestBackend steady = track(TestBackend.named("steady"));
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    sticky: { cookie: WEIRID }
+                    health_check: { path: /healthz, interval: 100ms, timeout: 100ms, healthy_threshold: 1,
+                                    unhealthy_threshold: 1 }
+                    endpoints: [ %s, %s ]
+                """.formatted(flaky.address(), steady.address())));
+        String cookie = null;
+        while (cookie == null) {
+            RawHttp.Response r = get(weir, null);
+            if (r.body().equals("flaky")) {
+                cookie = pair(r);
+            }
+        }
+        assertThat(get(weir, cookie).body()).isEqualTo("flaky");
+        sick.set(true);
+        var endpoint = weir.weir().clusters().require("app").endpoint(flaky.address()).orElseThrow();
+        org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> !endpoint.isAvailable());
+        RawHttp.Response moved = get(weir, cookie);
+        assertThat(moved.body()).isEqualTo("steady");
+        String repinned = pair(moved);
+        assertThat(get(weir, repinned).body()).isEqualTo("steady");
+        assertThat(get(weir, repinned).header("set-cookie")).isNull();
+    }
 }
