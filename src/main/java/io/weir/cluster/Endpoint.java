@@ -27,6 +27,7 @@ public final class Endpoint implements Host {
     private final Outcomes outcomes = new Outcomes();
     /** Kept apart from {@link #state}: a health check that passes must not undo an operator's drain. */
     private volatile boolean draining;
+    private volatile long drainingSinceNanos;
     /** Endpoints present when the cluster starts are not ramped: they have been "available since long ago". */
     private volatile long availableSinceNanos = Long.MIN_VALUE;
 
@@ -65,7 +66,23 @@ public final class Endpoint implements Host {
 
     /** Takes no new requests from now on; those in flight finish (see {@code Cluster.drain}). */
     public synchronized void drain() {
+        if (!draining) {
+            drainingSinceNanos = System.nanoTime();
+        }
         draining = true;
+    }
+
+    /** When the current drain began ({@link System#nanoTime}); meaningless while not draining. */
+    public long drainingSinceNanos() {
+        return drainingSinceNanos;
+    }
+
+    /**
+     * Whether the endpoint would be available were it not draining: weight above 0, checks passing, not
+     * ejected. A draining endpoint that is still up keeps serving its existing sticky sessions.
+     */
+    public boolean isUpApartFromDrain() {
+        return weight > 0 && state == EndpointState.HEALTHY && passingChecks && !ejected;
     }
 
     /** Takes requests again after {@link #drain}, ramped by slow start like an endpoint that came back. */

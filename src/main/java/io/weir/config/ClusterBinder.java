@@ -18,7 +18,7 @@ final class ClusterBinder {
             "pool_max_idle", "pool_idle_timeout", "upstream_timeout", "slow_start", "ring_size", "maglev_table_size",
             "hash_balance_factor", "slow_start_aggression", "slow_start_min_weight_percent", "latency_half_life",
             "health_check", "outlier_detection", "panic_threshold", "retry_budget", "drain_timeout",
-            "proxy_protocol", "tls");
+            "proxy_protocol", "tls", "sticky");
     static final List<String> RETRY_BUDGET_KEYS = List.of("percent", "min_per_second");
     static final List<String> ENDPOINT_KEYS = List.of("address", "weight", "max_connections");
     private static final Set<BalancePolicy> HASHING = Set.of(BalancePolicy.RING_HASH, BalancePolicy.MAGLEV);
@@ -69,7 +69,8 @@ final class ClusterBinder {
         Duration drainTimeout = m.duration("drain_timeout", ClusterConfig.DEFAULT_DRAIN_TIMEOUT);
         return new ClusterConfig(name.orElse(null), balance, hashOn, endpoints, connectTimeout, poolMaxIdle,
                 poolIdleTimeout, upstreamTimeout, slowStart, tuning(m, balance), new HealthBinder(reader).bind(m),
-                retryBudget, drainTimeout, proxyProtocol, m.get("tls").flatMap(tlsBinder::bindUpstream));
+                retryBudget, drainTimeout, proxyProtocol, m.get("tls").flatMap(tlsBinder::bindUpstream),
+                new StickyBinder().bind(m));
     }
 
     private ClusterConfig.BalanceTuning tuning(YamlMap m, BalancePolicy balance) {

@@ -19,13 +19,14 @@ import java.util.Optional;
  * @param drainTimeout      how long a draining endpoint's in-flight requests may run before they are cut
  * @param proxyProtocol     the PROXY protocol header sent first on each upstream connection (tcp listeners)
  * @param tls               re-encryption to the endpoints (http clusters); empty = plain
+ * @param sticky            cookie-insert session affinity; absent = none
  */
 public record ClusterConfig(String name, BalancePolicy balance, Optional<String> hashOn,
                             List<EndpointConfig> endpoints, Duration connectTimeout, int poolMaxIdle,
                             Duration poolIdleTimeout, Duration upstreamTimeout, Optional<Duration> slowStart,
                             BalanceTuning tuning, HealthConfig health, RetryBudget retryBudget,
                             Duration drainTimeout, Optional<ProxyProtocolVersion> proxyProtocol,
-                            Optional<UpstreamTlsConfig> tls) {
+                            Optional<UpstreamTlsConfig> tls, Optional<StickyConfig> sticky) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_POOL_MAX_IDLE = 64;
@@ -49,7 +50,7 @@ public record ClusterConfig(String name, BalancePolicy balance, Optional<String>
     /** The same cluster with another endpoint list (admin API edits, overlays). */
     public ClusterConfig withEndpoints(List<EndpointConfig> next) {
         return new ClusterConfig(name, balance, hashOn, next, connectTimeout, poolMaxIdle, poolIdleTimeout,
-                upstreamTimeout, slowStart, tuning, health, retryBudget, drainTimeout, proxyProtocol, tls);
+                upstreamTimeout, slowStart, tuning, health, retryBudget, drainTimeout, proxyProtocol, tls, sticky);
     }
 
     /**

@@ -18,7 +18,7 @@ final class RouteBinder {
 
     static final List<String> KEYS = List.of("name", "match", "cluster", "split", "redirect", "respond",
             "request_headers", "response_headers", "host_rewrite", "prefix_rewrite", "timeout", "max_body",
-            "retries");
+            "retries", "rate_limit");
     static final List<String> ACTIONS = List.of("cluster", "split", "redirect", "respond");
     static final List<String> SPLIT_KEYS = List.of("cluster", "weight");
     static final List<String> REDIRECT_KEYS = List.of("status", "scheme", "host", "port", "path", "prefix_rewrite");
@@ -97,7 +97,7 @@ final class RouteBinder {
         RouteConfig.RetryPolicy retries = m.map("retries", "retries", RETRY_KEYS).map(retryBinder::bind)
                 .orElse(RouteConfig.RetryPolicy.NONE);
         return new RouteConfig(name, match, cluster, split, redirect, respond, requestHeaders, responseHeaders,
-                hostRewrite, prefixRewrite, timeout, maxBody, retries);
+                hostRewrite, prefixRewrite, timeout, maxBody, retries, new RateLimitBinder().bind(m));
     }
 
     private List<RouteConfig.WeightedCluster> split(Node node, String label) {

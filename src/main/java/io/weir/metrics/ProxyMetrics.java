@@ -17,6 +17,11 @@ import io.weir.cluster.Endpoint;
 import io.weir.cluster.EndpointState;
 import io.weir.proxy.http.RequestObserver;
 import io.weir.proxy.http.RequestOutcome;
+import io.weir.proxy.http.route.RateLimiter;
+import io.weir.proxy.http.route.Route;
+import io.weir.proxy.http.route.Router;
+import io.weir.proxy.http.sticky.StickySession;
+import io.weir.proxy.http.sticky.StickySessions;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,6 +95,29 @@ public final class ProxyMetrics implements RequestObserver {
                 Gauge.builder("weir.endpoint.healthy", e, x -> x.state() == EndpointState.HEALTHY ? 1 : 0)
                         .description("1 when the endpoint takes traffic")
                         .tags("cluster", cluster.name(), "endpoint", e.id()).register(registry);
+            }
+        }
+    }
+
+    /** Counters of cookie affinity: sessions re-pinned, cookies that named no endpoint. */
+    public void watch(StickySessions sticky) {
+        for (StickySession s : sticky.all()) {
+            FunctionCounter.builder("weir.sticky.repinned", s, StickySession::repinned)
+                    .description("sticky sessions moved off an endpoint that was unhealthy, ejected, drained or gone")
+                    .tags("cluster", s.cluster().name()).register(registry);
+            FunctionCounter.builder("weir.sticky.invalid", s, StickySession::invalid)
+                    .description("requests whose sticky cookie named no endpoint (tampered, or another key)")
+                    .tags("cluster", s.cluster().name()).register(registry);
+        }
+    }
+
+    /** {@code weir_rate_limited_total{listener, route}}: requests a route's rate limit refused with 429. */
+    public void watch(String listener, Router router) {
+        for (Route route : router.routes()) {
+            if (route.rateLimiter() != null) {
+                FunctionCounter.builder("weir.rate.limited", route.rateLimiter(), RateLimiter::limited)
+                        .description("requests refused with 429 by the route's rate limit")
+                        .tags("listener", listener, "route", route.name()).register(registry);
             }
         }
     }

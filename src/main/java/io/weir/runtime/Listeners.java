@@ -11,6 +11,9 @@ import io.weir.proxy.http.RequestObserver;
 import io.weir.proxy.http.route.Router;
 import io.weir.proxy.l4.TcpListener;
 import io.weir.proxy.l4.UdpListener;
+import io.weir.metrics.ProxyMetrics;
+import io.weir.proxy.http.sticky.StickySessions;
+import io.weir.state.StateStore;
 import io.weir.tls.CertificateWatcher;
 import io.weir.tls.ServerTls;
 
@@ -44,9 +47,9 @@ final class Listeners {
         }
 
         /** Points the listener at {@code clusters} (its config unchanged except, for http, the routes). */
-        void update(ListenerConfig next, ClusterManager clusters) {
+        void update(ListenerConfig next, ClusterManager clusters, StateStore state) {
             if (context != null) {
-                context.setRouter(Router.compile(next.routes(), clusters));
+                context.setRouter(Router.compile(next.routes(), clusters, state));
             } else if (tcp != null) {
                 tcp.update(clusters);
             } else {
@@ -64,11 +67,33 @@ final class Listeners {
     /** Every http listener ever bound, for shutdown's wait on open connections. */
     private final List<HttpListener> everHttp = new ArrayList<>();
 
-    Listeners(Transport transport, EventLoopGroup boss, EventLoopGroup workers, RequestObserver observer) {
+    private final StateStore state;
+    private final ProxyMetrics metrics;
+    /** Rebuilt on reload (same key, so cookies stay valid); every http listener's context follows. */
+    private volatile StickySessions sticky;
+
+    Listeners(Transport transport, EventLoopGroup boss, EventLoopGroup workers, RequestObserver observer,
+              StateStore state, StickySessions sticky, ProxyMetrics metrics) {
         this.transport = transport;
         this.boss = boss;
         this.workers = workers;
         this.observer = observer;
+        this.state = state;
+        this.sticky = sticky;
+        this.metrics = metrics;
+    }
+
+    StateStore state() {
+        return state;
+    }
+
+    synchronized void setSticky(StickySessions next) {
+        sticky = next;
+        for (Bound b : bound.values()) {
+            if (b.context() != null) {
+                b.context().setSticky(next);
+            }
+        }
     }
 
     /** Binds {@code config} without registering it (see {@link #put}); throws when the bind or TLS fails. */
@@ -82,9 +107,11 @@ final class Listeners {
             TcpListener tcp = new TcpListener(config, transport, clusters);
             return new Bound(config, tcp.bind(boss, workers), null, null, tcp, null);
         } else if (config.protocol() == Protocol.HTTP) {
-            HttpListenerContext context = new HttpListenerContext(config, transport,
-                    Router.compile(config.routes(), clusters), tls);
+            Router router = Router.compile(config.routes(), clusters, state);
+            metrics.watch(config.name(), router);
+            HttpListenerContext context = new HttpListenerContext(config, transport, router, tls);
             context.setObserver(observer);
+            context.setSticky(sticky);
             HttpListener http = new HttpListener(context);
             InetSocketAddress address = http.bind(boss, workers);
             synchronized (this) {

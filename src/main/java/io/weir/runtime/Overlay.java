@@ -93,8 +93,7 @@ public record Overlay(Map<String, Edits> clusters) {
             Edits e = clusters.get(c.name());
             out.add(e == null ? c : withEndpoints(c, apply(c.endpoints(), e)));
         }
-        return new WeirConfig(file.source(), file.admin(), file.listeners(), out, file.accessLog(),
-                file.shutdownTimeout());
+        return file.withClusters(out);
     }
 
     private static List<EndpointConfig> apply(List<EndpointConfig> endpoints, Edits e) {

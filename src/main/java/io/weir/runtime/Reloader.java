@@ -97,7 +97,7 @@ final class Reloader {
         }
         weir.swapped(next, after);
         for (ListenerConfig l : update) {
-            listeners.get(l.name()).update(l, after);
+            listeners.get(l.name()).update(l, after, listeners.state());
             if (!old.get(l.name()).routes().equals(l.routes())) {
                 changes.add("listener " + l.name() + ": routes changed");
             }

@@ -16,13 +16,18 @@ import io.weir.health.HealthChecks;
 import io.weir.proxy.http.HttpListener;
 import io.weir.proxy.http.HttpListenerContext;
 import io.weir.proxy.http.route.Router;
+import io.weir.proxy.http.sticky.StickySessions;
 import io.weir.tls.ServerTls;
 import io.weir.proxy.l4.TcpListener;
 import io.weir.proxy.l4.UdpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.weir.state.InMemoryStateStore;
+import io.weir.state.RedisStateStore;
+import io.weir.state.StateStore;
 import io.weir.config.AdminConfig;
 
 import java.io.IOException;
@@ -69,6 +74,9 @@ public final class Weir implements AutoCloseable {
                 return t;
             });
     private AccessLog accessLog;
+    private StickySessions sticky = StickySessions.NONE;
+    /** Where scope: global rate limits keep their buckets: Redis when configured, else this process. */
+    private StateStore state;
     private AdminServer admin;
     private volatile boolean ready;
 
@@ -123,6 +131,15 @@ public final class Weir implements AutoCloseable {
 
     private void startObservers() throws IOException {
         metrics.watch(clusters);
+        sticky = StickySessions.build(clusters, System::getenv);
+        state = config.state().<StateStore>map(st -> RedisStateStore.connect(st.redisUri(), st.redisTimeout()))
+                .orElseGet(InMemoryStateStore::new);
+        if (state instanceof RedisStateStore redis) {
+            FunctionCounter.builder("weir.state.fallbacks", redis, RedisStateStore::fallbacks)
+                    .description("state store calls answered from local state because Redis was down or slow")
+                    .register(metrics.registry());
+        }
+        metrics.watch(sticky);
         if (config.accessLog().isPresent()) {
             accessLog = new AccessLog(config.accessLog().get());
             AccessLogSignals.reopenOnUsr1(accessLog);
@@ -161,7 +178,7 @@ public final class Weir implements AutoCloseable {
     }
 
     private void bindAll() throws InterruptedException {
-        listeners = new Listeners(transport, boss, workers, observer());
+        listeners = new Listeners(transport, boss, workers, observer(), state, sticky, metrics);
         for (ListenerConfig listener : config.listeners()) {
             listeners.put(listeners.bind(listener, clusters));
         }
@@ -272,6 +289,9 @@ public final class Weir implements AutoCloseable {
     void swapped(WeirConfig next, ClusterManager nextClusters) {
         this.config = next;
         this.clusters = nextClusters;
+        // Same key: cookies issued before the reload still name their endpoints.
+        sticky = sticky.rebuiltFor(nextClusters, System::getenv);
+        listeners.setSticky(sticky);
     }
 
     public WeirConfig config() {
@@ -368,6 +388,9 @@ public final class Weir implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (accessLog != null) {
             accessLog.close();
+        }
+        if (state != null) {
+            state.close();
         }
     }
 }

@@ -161,7 +161,7 @@ class ConfigLoaderTest {
                 Duration.ofMillis(500), 8, Duration.ofSeconds(30), Duration.ofSeconds(10),
                 Optional.of(Duration.ofSeconds(30)), ClusterConfig.BalanceTuning.DEFAULT, HealthConfig.DEFAULT,
                 ClusterConfig.RetryBudget.DEFAULT, ClusterConfig.DEFAULT_DRAIN_TIMEOUT,
-                Optional.empty(), Optional.empty()));
+                Optional.empty(), Optional.empty(), Optional.empty()));
         ClusterConfig v2 = config.cluster("api-v2").orElseThrow();
         assertThat(v2.balance()).isEqualTo(BalancePolicy.MAGLEV);
         assertThat(v2.hashOn()).contains("header:x-user");

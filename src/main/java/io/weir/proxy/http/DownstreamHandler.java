@@ -17,9 +17,11 @@ import io.netty.util.ReferenceCountUtil;
 import io.weir.balance.PickContext;
 import io.weir.cluster.Cluster;
 import io.weir.config.RouteConfig;
+import io.weir.proxy.http.route.RateLimiter;
 import io.weir.proxy.http.route.RequestView;
 import io.weir.proxy.http.route.Route;
 import io.weir.proxy.http.route.RouteAction;
+import io.weir.proxy.http.sticky.StickyPin;
 import io.weir.runtime.Transport;
 import io.weir.tls.ClientCertificates;
 import org.slf4j.Logger;
@@ -53,6 +55,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** Shutting down: finish the request in flight, answer it with {@code Connection: close}, then close. */
     private boolean closeAfterExchange;
+    /** A request waits for its shared rate-limit bucket: it is in flight, though no exchange exists yet. */
+    private boolean awaitingLimit;
 
     DownstreamHandler(HttpListenerContext listener, DownstreamTimeouts timeouts, StrictRequestDecoder decoder,
                       DownstreamResponseEncoder encoder) {
@@ -149,6 +153,28 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
                     "request body over max_body");
             return;
         }
+        RateLimiter limiter = route.rateLimiter();
+        if (limiter != null && limiter.isShared()) {
+            // The shared bucket answers asynchronously (and from local state if its store is down); nothing
+            // more is read from this connection meanwhile, so the request resumes exactly where it stopped.
+            awaitingLimit = true;
+            limiter.checkShared(view, peer().ip()).whenComplete((wait, error) -> ctx.executor().execute(() -> {
+                awaitingLimit = false;
+                if (!closing) {
+                    afterRateLimit(view, route, hasBody, keepAlive, wait == null ? 0 : wait);
+                }
+            }));
+            return;
+        }
+        afterRateLimit(view, route, hasBody, keepAlive, limiter == null ? 0 : limiter.check(view, peer().ip()));
+    }
+
+    private void afterRateLimit(RequestView view, Route route, boolean hasBody, boolean keepAlive, long wait) {
+        if (wait > 0) {
+            tooManyRequests(view, route, !keepAlive || hasBody, wait);
+            return;
+        }
+        RouteConfig config = route.config();
         RouteAction action = route.action();
         if (action instanceof RouteAction.Forward forward) {
             forward(view, route, forward.cluster(), hasBody, keepAlive);
@@ -166,14 +192,25 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Over the route's rate limit: 429 with Retry-After, never forwarded. */
+    private void tooManyRequests(RequestView view, Route route, boolean close, long waitNanos) {
+        // Debug: under a flood this is every request; weir_rate_limited_total says how many.
+        log.debug("{} {} from {}: over the rate limit of route {}, 429", view.request().method(), view.request().uri(),
+                peer().ip(), route.name());
+        FullHttpResponse response = LocalReplies.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS, close);
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, RateLimiter.retryAfterSeconds(waitNanos));
+        answer(response, route, close, "rate limited");
+    }
+
     private void forward(RequestView view, Route route, Cluster cluster, boolean hasBody, boolean keepAlive) {
         HttpRequest request = view.request();
         HttpVersion clientVersion = request.protocolVersion();
         DownstreamPeer peer = peer();
         // The key is read before the rewrite: a hash on path or headers sees what the client sent.
         PickContext pick = HashKeys.pickContext(cluster.hashOn(), view, peer);
+        StickyPin sticky = listener.sticky().pin(cluster, view);
         RequestRewriter.rewrite(view, route.config(), listener, peer);
-        exchange = new Exchange(this, ctx, request, route, cluster, pick, hasBody,
+        exchange = new Exchange(this, ctx, request, route, cluster, pick, sticky, hasBody,
                 keepAlive && !closing && !closeAfterExchange, clientVersion);
         exchange.start();
     }
@@ -268,7 +305,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         closeAfterExchange = true;
         if (exchange != null) {
             exchange.closeAfterResponse();
-        } else if (!decoder.hasBufferedBytes()) {
+        } else if (!awaitingLimit && !decoder.hasBufferedBytes()) {
             closing = true;
             ctx.close();
         }

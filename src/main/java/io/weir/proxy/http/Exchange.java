@@ -21,6 +21,7 @@ import io.weir.cluster.Endpoint;
 import io.weir.config.ProxyProtocolVersion;
 import io.weir.proxy.ProxyHeaderWriter;
 import io.weir.proxy.http.route.Route;
+import io.weir.proxy.http.sticky.StickyPin;
 import io.weir.proxy.http.upstream.UpstreamConnection;
 import io.weir.proxy.http.upstream.UpstreamListener;
 import io.weir.proxy.http.upstream.UpstreamPools;
@@ -54,6 +55,7 @@ final class Exchange implements UpstreamListener {
     private final Route route;
     private final Cluster cluster;
     private final PickContext pick;
+    private final StickyPin sticky;
     private final boolean hasBody;
     private final boolean head;
     private final boolean clientHttp10;
@@ -93,7 +95,8 @@ final class Exchange implements UpstreamListener {
     private String termination = "ok";
 
     Exchange(DownstreamHandler downstream, ChannelHandlerContext ctx, HttpRequest request, Route route,
-             Cluster cluster, PickContext pick, boolean hasBody, boolean keepAlive, HttpVersion clientVersion) {
+             Cluster cluster, PickContext pick, StickyPin sticky, boolean hasBody, boolean keepAlive,
+             HttpVersion clientVersion) {
         this.downstream = downstream;
         this.ctx = ctx;
         this.request = request;
@@ -101,6 +104,7 @@ final class Exchange implements UpstreamListener {
         this.cluster = cluster;
         this.pick = pick;
         this.upgrade = request.headers().contains(HttpHeaderNames.UPGRADE);
+        this.sticky = sticky;
         this.hasBody = hasBody;
         this.keepAlive = keepAlive;
         this.head = request.method() == HttpMethod.HEAD;
@@ -118,7 +122,9 @@ final class Exchange implements UpstreamListener {
     }
 
     private void pickAndConnect() {
-        Endpoint chosen = cluster.pick(lastFailed == null ? pick : pick.avoiding(lastFailed));
+        // The first try goes where the client's sticky cookie pins it, when that endpoint can take it.
+        Endpoint chosen = tries == 0 && lastFailed == null && sticky.preferred() != null ? sticky.preferred()
+                : cluster.pick(lastFailed == null ? pick : pick.avoiding(lastFailed));
         // A retry avoids every endpoint it already failed on, not only the last: in a rotation, neighbours
         // often fail together (one rack, one deploy wave), and the next pick would be the next of them.
         for (int i = 0; chosen != null && failedOn != null && failedOn.contains(chosen) && i < failedOn.size() * 2; i++) {
@@ -260,6 +266,7 @@ final class Exchange implements UpstreamListener {
         HttpHeaders headers = response.headers();
         ProxyHeaders.stripHopByHop(headers);
         ProxyHeaders.apply(route.config().responseHeaders(), headers);
+        sticky.onResponse(endpoint, headers);
         frameForDownstream(response, code);
         if (!requestSent) {
             // The upstream answered before taking the whole body: the rest of it is unread, so this

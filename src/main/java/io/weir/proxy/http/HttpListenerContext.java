@@ -3,6 +3,7 @@ package io.weir.proxy.http;
 import io.weir.config.ListenerConfig;
 import io.weir.proxy.TrustedProxies;
 import io.weir.proxy.http.route.Router;
+import io.weir.proxy.http.sticky.StickySessions;
 import io.weir.runtime.Transport;
 import io.weir.tls.ServerTls;
 
@@ -18,6 +19,7 @@ public final class HttpListenerContext {
     private final ServerTls tls;
     private volatile Router router;
     private volatile RequestObserver observer = RequestObserver.NONE;
+    private volatile StickySessions sticky = StickySessions.NONE;
 
     public HttpListenerContext(ListenerConfig config, Transport transport, Router router, ServerTls tls) {
         this.config = config;
@@ -50,6 +52,15 @@ public final class HttpListenerContext {
     /** Where request outcomes go (metrics, access log); set before the listener binds or on reload. */
     public void setObserver(RequestObserver observer) {
         this.observer = observer;
+    }
+
+    StickySessions sticky() {
+        return sticky;
+    }
+
+    /** The clusters' cookie affinity; set before the listener binds. */
+    public void setSticky(StickySessions sticky) {
+        this.sticky = sticky;
     }
 
     public void setRouter(Router router) {

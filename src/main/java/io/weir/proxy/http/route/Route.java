@@ -1,6 +1,7 @@
 package io.weir.proxy.http.route;
 
 import io.weir.config.RouteConfig;
+import io.weir.state.StateStore;
 
 import java.util.List;
 
@@ -10,9 +11,11 @@ public final class Route {
     private final RouteConfig config;
     private final RequestMatcher[] matchers;
     private final RouteAction action;
+    private final RateLimiter rateLimiter;
 
-    Route(RouteConfig config, List<RequestMatcher> matchers, RouteAction action) {
+    Route(RouteConfig config, List<RequestMatcher> matchers, RouteAction action, StateStore store) {
         this.config = config;
+        this.rateLimiter = config.rateLimit().map(r -> RateLimiter.of(r, config.name(), store)).orElse(null);
         this.matchers = matchers.toArray(RequestMatcher[]::new);
         this.action = action;
     }
@@ -36,5 +39,10 @@ public final class Route {
 
     public RouteAction action() {
         return action;
+    }
+
+    /** The route's {@code rate_limit}; null when it has none. */
+    public RateLimiter rateLimiter() {
+        return rateLimiter;
     }
 }

@@ -4,6 +4,8 @@ import io.weir.cluster.Cluster;
 import io.weir.cluster.ClusterManager;
 import io.weir.config.RouteConfig;
 
+import io.weir.state.StateStore;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,9 +19,14 @@ public final class Router {
     }
 
     public static Router compile(List<RouteConfig> configs, ClusterManager clusters) {
+        return compile(configs, clusters, null);
+    }
+
+    /** @param store where {@code scope: global} rate limits keep their buckets; null = in this node */
+    public static Router compile(List<RouteConfig> configs, ClusterManager clusters, StateStore store) {
         List<Route> routes = new ArrayList<>();
         for (RouteConfig config : configs) {
-            routes.add(new Route(config, Matchers.compile(config.match()), actionOf(config, clusters)));
+            routes.add(new Route(config, Matchers.compile(config.match()), actionOf(config, clusters), store));
         }
         return new Router(routes);
     }
@@ -47,6 +54,10 @@ public final class Router {
             return new RouteAction.Respond(config.respond().get());
         }
         throw new IllegalArgumentException("route " + config.name() + " has no action");
+    }
+
+    public List<Route> routes() {
+        return List.of(routes);
     }
 
     /** The route for this request, or null (404). */

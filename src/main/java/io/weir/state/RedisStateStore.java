@@ -1,0 +1,167 @@
+package io.weir.state;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * State shared by several Weir nodes through Redis (Lettuce, non-blocking). Every call has a deadline; when
+ * Redis is down, slow or not yet connected, the call completes with the answer of a local
+ * {@link InMemoryStateStore} instead of an error, so a store outage never fails a request. Puts also go to the
+ * local store, so what this node learned survives an outage; sharing resumes when Redis is back (Lettuce
+ * reconnects by itself).
+ */
+public final class RedisStateStore implements StateStore {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisStateStore.class);
+
+    /** Token bucket in Redis, on Redis's clock: returns 0 when a token was taken, else nanoseconds to wait. */
+    private static final String TAKE = """
+            local rate = tonumber(ARGV[1])
+            local burst = tonumber(ARGV[2])
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+            local tokens = tonumber(b[1])
+            local ts = tonumber(b[2])
+            if tokens == nil or ts == nil then tokens = burst; ts = now end
+            tokens = math.min(burst, tokens + math.max(0, now - ts) * rate / 1000000)
+            local wait = 0
+            if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate * 1000000000) end
+            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+            redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+            return wait
+            """;
+
+    private final RedisClient client;
+    private final Duration timeout;
+    private final InMemoryStateStore local;
+    private final String prefix;
+    private volatile StatefulRedisConnection<String, String> connection;
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final LongAdder fallbacks = new LongAdder();
+
+    private RedisStateStore(RedisClient client, Duration timeout, String prefix) {
+        this.client = client;
+        this.timeout = timeout;
+        this.prefix = prefix;
+        this.local = new InMemoryStateStore();
+    }
+
+    /** Connects in the background: until Redis answers, every call is served locally. */
+    public static RedisStateStore connect(String uri, Duration timeout) {
+        RedisClient client = RedisClient.create(RedisURI.create(uri));
+        client.setOptions(ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        RedisStateStore store = new RedisStateStore(client, timeout, "weir:");
+        store.connectLater(uri, 0);
+        return store;
+    }
+
+    private void connectLater(String uri, long delayMillis) {
+        client.getResources().eventExecutorGroup().schedule(() -> client.connectAsync(StringCodec.UTF8,
+                RedisURI.create(uri)).whenComplete((c, error) -> {
+                    if (error == null) {
+                        connection = c;
+                        log.info("state store: connected to Redis at {}", uri);
+                    } else {
+                        wentDown(error);
+                        connectLater(uri, 1000);
+                    }
+                }), delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletionStage<Optional<String>> get(String key) {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            return fallback(() -> local.get(key));
+        }
+        return shielded(c.async().get(prefix + key).toCompletableFuture().thenApply(Optional::ofNullable),
+                () -> local.get(key));
+    }
+
+    @Override
+    public CompletionStage<Void> put(String key, String value, Duration ttl) {
+        local.put(key, value, ttl);
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            return fallback(() -> CompletableFuture.completedFuture(null));
+        }
+        return shielded(c.async().set(prefix + key, value, SetArgs.Builder.px(ttl.toMillis()))
+                .toCompletableFuture().thenApply(ok -> (Void) null), () -> CompletableFuture.completedFuture(null));
+    }
+
+    @Override
+    public CompletionStage<Long> tryAcquire(String key, double perSecond, int burst) {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            return fallback(() -> local.tryAcquire(key, perSecond, burst));
+        }
+        CompletableFuture<Long> remote = c.async().<Long>eval(TAKE, ScriptOutputType.INTEGER,
+                new String[] {prefix + "rl:" + key}, Double.toString(perSecond), Integer.toString(burst))
+                .toCompletableFuture();
+        return shielded(remote, () -> local.tryAcquire(key, perSecond, burst));
+    }
+
+    /** Redis's answer within the deadline, else the local one; never an error. */
+    private <T> CompletionStage<T> shielded(CompletableFuture<T> remote, Supplier<CompletionStage<T>> local) {
+        return remote.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, error) -> {
+            if (error == null) {
+                if (down.compareAndSet(true, false)) {
+                    log.info("state store: Redis answers again; sharing state with other nodes resumes");
+                }
+                return CompletableFuture.completedFuture(value);
+            }
+            wentDown(error);
+            return fallback(local);
+        }).thenCompose(s -> s);
+    }
+
+    private <T> CompletionStage<T> fallback(Supplier<CompletionStage<T>> local) {
+        fallbacks.increment();
+        return local.get();
+    }
+
+    private void wentDown(Throwable error) {
+        if (down.compareAndSet(false, true)) {
+            log.warn("state store: Redis unavailable ({}); serving from local state until it is back",
+                    error.toString());
+        }
+    }
+
+    /** Calls answered from local state because Redis was down, slow or not connected. */
+    public long fallbacks() {
+        return fallbacks.sum();
+    }
+
+    /** Whether the last call to Redis failed. */
+    public boolean isDown() {
+        return down.get() || connection == null;
+    }
+
+    @Override
+    public void close() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c != null) {
+            c.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        local.close();
+    }
+}
