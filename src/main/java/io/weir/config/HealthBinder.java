@@ -14,7 +14,7 @@ final class HealthBinder {
 
     static final List<String> CHECK_KEYS = List.of("type", "path", "method", "host", "headers", "expected_statuses",
             "body_contains", "interval", "jitter", "timeout", "healthy_threshold", "unhealthy_threshold",
-            "initial_state");
+            "initial_state", "send", "expect");
     /** Keys that only mean something for {@code type: http}. */
     private static final List<String> HTTP_ONLY = List.of("path", "method", "host", "headers", "expected_statuses",
             "body_contains");
@@ -43,6 +43,12 @@ final class HealthBinder {
     private HealthCheckConfig check(YamlMap m) {
         HealthCheckConfig.Type type = m.enumValue("type", HealthCheckConfig.Type.class)
                 .orElse(HealthCheckConfig.DEFAULT_TYPE);
+        if (type == HealthCheckConfig.Type.HTTP) {
+            for (String key : List.of("send", "expect")) {
+                m.keyNode(key).ifPresent(k -> m.problems().at(k, "health_check: " + key
+                        + " only applies to type: tcp"));
+            }
+        }
         if (type == HealthCheckConfig.Type.TCP) {
             for (String key : HTTP_ONLY) {
                 m.keyNode(key).ifPresent(k -> m.problems().at(k, "health_check: " + key
@@ -74,8 +80,10 @@ final class HealthBinder {
         int fall = m.integer("unhealthy_threshold", 1, 1000).orElse(HealthCheckConfig.DEFAULT_UNHEALTHY_THRESHOLD);
         HealthCheckConfig.InitialState initial = m.enumValue("initial_state", HealthCheckConfig.InitialState.class)
                 .orElse(HealthCheckConfig.DEFAULT_INITIAL_STATE);
+        Optional<String> send = m.nonEmptyString("send");
+        Optional<String> expect = m.nonEmptyString("expect");
         return new HealthCheckConfig(type, path, method, host, extra, statuses, body, interval, jitter, timeout,
-                rise, fall, initial);
+                rise, fall, initial, send, expect);
     }
 
     private List<HealthCheckConfig.StatusRange> statuses(YamlMap m) {

@@ -24,7 +24,17 @@ import java.util.Optional;
 public record HealthCheckConfig(Type type, String path, String method, Optional<String> host,
                                 List<RouteConfig.Header> headers, List<StatusRange> expectedStatuses,
                                 Optional<String> bodyContains, Duration interval, Duration jitter, Duration timeout,
-                                int healthyThreshold, int unhealthyThreshold, InitialState initialState) {
+                                int healthyThreshold, int unhealthyThreshold, InitialState initialState,
+                                Optional<String> send, Optional<String> expect) {
+
+    /** The same check without send/expect: what most callers build. */
+    public HealthCheckConfig(Type type, String path, String method, Optional<String> host,
+                             List<RouteConfig.Header> headers, List<StatusRange> expectedStatuses,
+                             Optional<String> bodyContains, Duration interval, Duration jitter, Duration timeout,
+                             int healthyThreshold, int unhealthyThreshold, InitialState initialState) {
+        this(type, path, method, host, headers, expectedStatuses, bodyContains, interval, jitter, timeout,
+                healthyThreshold, unhealthyThreshold, initialState, Optional.empty(), Optional.empty());
+    }
 
     public enum Type { TCP, HTTP }
 

@@ -115,7 +115,9 @@ public final class HealthChecks implements AutoCloseable {
                     }
                 });
         return switch (check.type()) {
-            case TCP -> new TcpProbe(bootstrap.option(ChannelOption.AUTO_READ, false), endpoint.address(), check);
+            case TCP -> check.send().isPresent() || check.expect().isPresent()
+                    ? new SendExpectProbe(bootstrap, endpoint.address(), check)
+                    : new TcpProbe(bootstrap.option(ChannelOption.AUTO_READ, false), endpoint.address(), check);
             case HTTP -> new HttpProbe(bootstrap, endpoint, check);
         };
     }
