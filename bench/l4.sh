@@ -218,7 +218,7 @@ EOF
 cat > "$OUT/haproxy.cfg" <<EOF
 global
     nbthread 1
-    maxconn 16384
+    maxconn 4096
 
 defaults
     mode tcp
