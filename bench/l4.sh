@@ -25,6 +25,10 @@ WEIR_EVENT_LOOPS=${WEIR_EVENT_LOOPS:-}
 WEIR_CONFIG=bench/weir-tcp.yaml
 WEIR_JAR=target/weir.jar
 STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
+# HAProxy 2.6 in mode tcp with only 'option splice-auto' was seen not to splice at all on this
+# benchmark (strace: recvfrom/sendto, no splice). 'forced' adds splice-request/splice-response
+# so HAProxy really uses splice(2); HAPROXY_SPLICE=auto keeps splice-auto alone.
+HAPROXY_SPLICE=${HAPROXY_SPLICE:-forced}
 
 WEIR_PORT=8180
 HAPROXY_PORT=8181
@@ -39,7 +43,7 @@ usage: bench/l4.sh [options]
   --duration D      wrk duration per measured run (default $DURATION; env DURATION)
   --idle-conns N    idle connections held through Weir for the memory test (default $IDLE_CONNS; 0 = skip)
   --no-build        do not run 'mvn -q -o -DskipTests package'
-env: WEIR_JAVA_OPTS, WEIR_EVENT_LOOPS (-> -Dweir.eventLoops=N), WARMUP (default $WARMUP), PAUSE
+env: HAPROXY_SPLICE (forced|auto, default forced), WEIR_JAVA_OPTS, WEIR_EVENT_LOOPS (-> -Dweir.eventLoops=N), WARMUP (default $WARMUP), PAUSE
 EOF
 }
 
@@ -67,6 +71,12 @@ for tool in nginx haproxy wrk curl ss awk getconf java python3; do
     command -v "$tool" >/dev/null || die "'$tool' not found (apt-get install -y haproxy nginx wrk curl iproute2)"
 done
 [[ -f $STREAM_MODULE ]] || die "$STREAM_MODULE missing: apt-get install -y libnginx-mod-stream"
+
+case "$HAPROXY_SPLICE" in
+    forced) HAPROXY_SPLICE_OPTS=$'    option splice-request\n    option splice-response' ;;
+    auto) HAPROXY_SPLICE_OPTS= ;;
+    *) die "HAPROXY_SPLICE must be forced or auto, got '$HAPROXY_SPLICE'" ;;
+esac
 
 port_of() {
     case "$1" in haproxy) echo $HAPROXY_PORT ;; nginx) echo $NGINX_PORT ;; weir) echo $WEIR_PORT ;; esac
@@ -223,6 +233,7 @@ global
 defaults
     mode tcp
     option splice-auto
+$HAPROXY_SPLICE_OPTS
     timeout connect 5s
     timeout client 300s
     timeout server 300s
@@ -435,6 +446,7 @@ report() {
     echo
     echo "weir l4 bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cpus; $ROUNDS round(s) x $DURATION"
     echo "bulk: wrk -t1 -c8 /16m; conns: wrk -t1 -c50 -H 'Connection: close' /tiny; errors = bulk/conns"
+    echo "haproxy: splice-auto$( [[ $HAPROXY_SPLICE == forced ]] && echo ' + splice-request + splice-response')"
     echo "weir: WEIR_JAVA_OPTS='${WEIR_JAVA_OPTS}' WEIR_EVENT_LOOPS='${WEIR_EVENT_LOOPS}' warm-up $WARMUP per test"
     echo
     report
