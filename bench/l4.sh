@@ -1,0 +1,460 @@
+#!/usr/bin/env bash
+# L4 (TCP) benchmark: Weir `protocol: tcp` vs HAProxy `mode tcp` (splice-auto) vs nginx `stream`,
+# all three in front of the same nginx backend, in one run on one machine.
+#
+#   bench/l4.sh [--rounds N] [--duration 5s] [--idle-conns 2000] [--no-build]
+#
+# Per round and proxy:
+#   bulk   wrk -t1 -c8 -dD /16m through the proxy     -> MiB/s, proxy CPU seconds per GiB moved
+#   conns  wrk -t1 -c50 -dD -H 'Connection: close' /tiny -> connections/s, proxy CPU us per connection
+# Then, for Weir only: RSS per idle proxied connection pair (N idle client connections held open).
+# See bench/README.md ("L4") for what every column means.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+ROUNDS=${ROUNDS:-2}
+DURATION=${DURATION:-5s}
+WARMUP=${WARMUP:-3s}            # per test, before measuring (Weir: JIT; others: page cache, pools)
+IDLE_CONNS=${IDLE_CONNS:-2000}
+PAUSE=${PAUSE:-1}
+BUILD=1
+WEIR_JAVA_OPTS=${WEIR_JAVA_OPTS:-}
+WEIR_EVENT_LOOPS=${WEIR_EVENT_LOOPS:-}
+WEIR_CONFIG=bench/weir-tcp.yaml
+WEIR_JAR=target/weir.jar
+STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
+# HAProxy 2.6 in mode tcp with only 'option splice-auto' was seen not to splice at all on this
+# benchmark (strace: recvfrom/sendto, no splice). 'forced' adds splice-request/splice-response
+# so HAProxy really uses splice(2); HAPROXY_SPLICE=auto keeps splice-auto alone.
+HAPROXY_SPLICE=${HAPROXY_SPLICE:-forced}
+
+WEIR_PORT=8180
+HAPROXY_PORT=8181
+NGINX_PORT=8182
+BACKEND_PORT=9101
+PROXIES=(haproxy nginx weir)
+
+usage() {
+    cat <<EOF
+usage: bench/l4.sh [options]
+  --rounds N        measured rounds (default $ROUNDS; env ROUNDS)
+  --duration D      wrk duration per measured run (default $DURATION; env DURATION)
+  --idle-conns N    idle connections held through Weir for the memory test (default $IDLE_CONNS; 0 = skip)
+  --no-build        do not run 'mvn -q -o -DskipTests package'
+env: HAPROXY_SPLICE (forced|auto, default forced), WEIR_JAVA_OPTS, WEIR_EVENT_LOOPS (-> -Dweir.eventLoops=N), WARMUP (default $WARMUP), PAUSE
+EOF
+}
+
+while (($#)); do
+    case "$1" in
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --rounds=*) ROUNDS=${1#*=}; shift ;;
+        --duration) DURATION=$2; shift 2 ;;
+        --duration=*) DURATION=${1#*=}; shift ;;
+        --idle-conns) IDLE_CONNS=$2; shift 2 ;;
+        --idle-conns=*) IDLE_CONNS=${1#*=}; shift ;;
+        --no-build) BUILD=0; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+die() { echo "l4: error: $*" >&2; exit 1; }
+log() { echo "l4: $*" >&2; }
+
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$ROUNDS'"
+[[ $IDLE_CONNS =~ ^[0-9]+$ ]] || die "--idle-conns must be a non-negative integer, got '$IDLE_CONNS'"
+
+for tool in nginx haproxy wrk curl ss awk getconf java python3; do
+    command -v "$tool" >/dev/null || die "'$tool' not found (apt-get install -y haproxy nginx wrk curl iproute2)"
+done
+[[ -f $STREAM_MODULE ]] || die "$STREAM_MODULE missing: apt-get install -y libnginx-mod-stream"
+
+case "$HAPROXY_SPLICE" in
+    forced) HAPROXY_SPLICE_OPTS=$'    option splice-request\n    option splice-response' ;;
+    auto) HAPROXY_SPLICE_OPTS= ;;
+    *) die "HAPROXY_SPLICE must be forced or auto, got '$HAPROXY_SPLICE'" ;;
+esac
+
+port_of() {
+    case "$1" in haproxy) echo $HAPROXY_PORT ;; nginx) echo $NGINX_PORT ;; weir) echo $WEIR_PORT ;; esac
+}
+for port in $BACKEND_PORT $WEIR_PORT $HAPROXY_PORT $NGINX_PORT; do
+    [[ -z $(ss -Htln "sport = :$port") ]] || die "port $port is already in use: $(ss -Htlnp "sport = :$port" | head -1)"
+done
+
+# The idle test needs ~2 fds per connection in Weir and 1 in the holder; raise our soft limit.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+# ---------------------------------------------------------------- process bookkeeping
+mkdir -p bench/out
+OUT=$(mktemp -d "$ROOT/bench/out/l4-$(date +%Y%m%d-%H%M%S)-XXXX")
+chmod 755 "$OUT"   # nginx workers run as 'nobody' when started by root
+declare -A PID=()
+WRK_PID=
+
+descendants() {
+    local c
+    for c in $(pgrep -P "$1" 2>/dev/null || true); do
+        echo "$c"
+        descendants "$c"
+    done
+}
+
+cleanup() {
+    local rc=$? pids=() p n
+    trap - EXIT INT TERM
+    [[ -n $WRK_PID ]] && kill -TERM "$WRK_PID" 2>/dev/null || true
+    for n in "${!PID[@]}"; do
+        p=${PID[$n]}
+        pids+=("$p" $(descendants "$p"))
+    done
+    if ((${#pids[@]})); then
+        kill -TERM "${pids[@]}" 2>/dev/null || true
+        for _ in $(seq 50); do
+            local alive=0
+            for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+            ((alive)) || break
+            sleep 0.1
+        done
+        kill -KILL "${pids[@]}" 2>/dev/null || true
+        wait 2>/dev/null || true
+    fi
+    # The payload files are large; keep configs and logs only.
+    rm -f "$OUT/www/16m" "$OUT/www/1m"
+    ((rc == 0)) || log "exit status $rc; configs and logs kept in ${OUT#"$ROOT"/}"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT
+trap 'log "terminated"; exit 143' TERM
+
+start() {
+    local name=$1; shift
+    "$@" >"$OUT/$name.log" 2>&1 &
+    PID[$name]=$!
+}
+
+stop() {   # stop NAME: TERM the process and its children, wait for it
+    local p=${PID[$1]} pids
+    pids=("$p" $(descendants "$p"))
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+    unset "PID[$1]"
+}
+
+wait_http() {
+    local name=$1 url=$2 limit=$3 i
+    for ((i = 0; i < limit * 10; i++)); do
+        if curl -sf -o /dev/null -m 1 "$url"; then return 0; fi
+        if ! kill -0 "${PID[$name]}" 2>/dev/null; then
+            wait "${PID[$name]}" 2>/dev/null || true
+            die "$name exited before answering on $url; last lines of ${OUT#"$ROOT"/}/$name.log:
+$(tail -n 20 "$OUT/$name.log")"
+        fi
+        sleep 0.1
+    done
+    die "$name did not answer on $url within ${limit}s; see ${OUT#"$ROOT"/}/$name.log"
+}
+
+# utime+stime (clock ticks) of a process and its descendants; /proc/PID/stat already
+# sums all threads of a process (JVM JIT/GC threads included); nginx = master + worker.
+cpu_ticks() {
+    local total=0 p s f
+    for p in "$1" $(descendants "$1"); do
+        s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+        s=${s##*) }
+        read -r -a f <<< "$s"
+        total=$((total + f[11] + f[12]))
+    done
+    echo "$total"
+}
+
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# ---------------------------------------------------------------- payload and configs
+mkdir -p "$OUT/www" "$OUT/backend" "$OUT/nginx-proxy"
+head -c $((16 << 20)) /dev/urandom > "$OUT/www/16m"
+head -c $((1 << 20)) /dev/urandom > "$OUT/www/1m"
+printf 'ok\n' > "$OUT/www/tiny"
+chmod -R a+rX "$OUT/www"
+
+cat > "$OUT/backend.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $OUT/backend/nginx.pid;
+error_log $OUT/backend/error.log warn;
+worker_rlimit_nofile 16384;
+events { worker_connections 8192; }
+http {
+    client_body_temp_path $OUT/backend/client_body;
+    proxy_temp_path $OUT/backend/proxy;
+    fastcgi_temp_path $OUT/backend/fastcgi;
+    uwsgi_temp_path $OUT/backend/uwsgi;
+    scgi_temp_path $OUT/backend/scgi;
+    access_log off;
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000000;
+    keepalive_timeout 300s;
+    client_header_timeout 300s;
+    server {
+        listen 127.0.0.1:$BACKEND_PORT backlog=4096;
+        root $OUT/www;
+    }
+}
+EOF
+
+cat > "$OUT/nginx-proxy.conf" <<EOF
+load_module $STREAM_MODULE;
+worker_processes 1;
+daemon off;
+pid $OUT/nginx-proxy/nginx.pid;
+error_log $OUT/nginx-proxy/error.log warn;
+worker_rlimit_nofile 16384;
+events { worker_connections 8192; }
+stream {
+    server {
+        listen 127.0.0.1:$NGINX_PORT backlog=4096;
+        proxy_pass 127.0.0.1:$BACKEND_PORT;
+        proxy_timeout 300s;
+    }
+}
+EOF
+
+cat > "$OUT/haproxy.cfg" <<EOF
+global
+    nbthread 1
+    maxconn 4096
+
+defaults
+    mode tcp
+    option splice-auto
+$HAPROXY_SPLICE_OPTS
+    timeout connect 5s
+    timeout client 300s
+    timeout server 300s
+
+frontend l4
+    bind 127.0.0.1:$HAPROXY_PORT
+    default_backend backend
+
+backend backend
+    balance roundrobin
+    server b1 127.0.0.1:$BACKEND_PORT
+EOF
+
+# ---------------------------------------------------------------- start everything
+if ((BUILD)); then
+    log "building $WEIR_JAR (mvn -q -o -DskipTests package)"
+    mvn -q -o -DskipTests package || die "maven build failed"
+fi
+[[ -f $WEIR_JAR ]] || die "$WEIR_JAR not found (build it or drop --no-build)"
+
+log "configs and logs in ${OUT#"$ROOT"/}"
+start backend nginx -p "$OUT/backend/" -e "$OUT/backend/error.log" -c "$OUT/backend.conf"
+wait_http backend "http://127.0.0.1:$BACKEND_PORT/tiny" 10
+
+haproxy -c -q -f "$OUT/haproxy.cfg" || die "haproxy rejected $OUT/haproxy.cfg"
+start haproxy haproxy -db -f "$OUT/haproxy.cfg"
+start nginx nginx -p "$OUT/nginx-proxy/" -e "$OUT/nginx-proxy/error.log" -c "$OUT/nginx-proxy.conf"
+java_opts=()
+[[ -n $WEIR_JAVA_OPTS ]] && read -r -a java_opts <<< "$WEIR_JAVA_OPTS"
+[[ -n $WEIR_EVENT_LOOPS ]] && java_opts+=("-Dweir.eventLoops=$WEIR_EVENT_LOOPS")
+log "weir: java ${java_opts[*]+"${java_opts[*]} "}-jar $WEIR_JAR run --config $WEIR_CONFIG"
+start weir java ${java_opts[@]+"${java_opts[@]}"} -jar "$WEIR_JAR" run --config "$WEIR_CONFIG"
+
+for p in "${PROXIES[@]}"; do
+    limit=10; [[ $p == weir ]] && limit=60
+    wait_http "$p" "http://127.0.0.1:$(port_of "$p")/tiny" "$limit"
+done
+
+# Sanity: the 16 MiB body arrives whole and unchanged through every proxy.
+want_sum=$(md5sum < "$OUT/www/16m")
+for p in "${PROXIES[@]}"; do
+    got=$(curl -sf -m 20 "http://127.0.0.1:$(port_of "$p")/16m" | md5sum)
+    [[ $got == "$want_sum" ]] || die "$p: /16m came back different (md5 $got, want $want_sum)"
+done
+
+CLK_TCK=$(getconf CLK_TCK)
+
+# ---------------------------------------------------------------- measure
+# run_wrk FILE ARGS... (wrk in the background so the cleanup trap can stop it)
+run_wrk() {
+    local f=$1; shift
+    wrk "$@" >"$f" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || die "wrk $* failed: $(cat "$f")"
+    WRK_PID=
+}
+bulk_args() { echo "-t1 -c8 -d$1 http://127.0.0.1:$(port_of "$2")/16m"; }
+conn_args() { echo "-t1 -c50 -d$1 -H Connection:close http://127.0.0.1:$(port_of "$2")/tiny"; }
+
+# wrk sizes (1.50GB, 812.34MB, 12.00KB, 100B; binary units) -> bytes
+to_bytes() {
+    awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+        m = (u == "KB") ? 1024 : (u == "MB") ? 1048576 : (u == "GB") ? 1073741824 : (u == "TB") ? 1099511627776 : 1
+        printf "%.0f", n * m }'
+}
+errors_of() {
+    awk '/Socket errors:/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 }
+         /Non-2xx or 3xx responses:/ { e += $5 }
+         END { print e + 0 }' "$1"
+}
+
+for p in "${PROXIES[@]}"; do
+    log "warming up $p ($WARMUP bulk + $WARMUP connections)"
+    # shellcheck disable=SC2046
+    run_wrk "$OUT/wrk-$p-warm-bulk.txt" $(bulk_args "$WARMUP" "$p")
+    # shellcheck disable=SC2046
+    run_wrk "$OUT/wrk-$p-warm-conn.txt" $(conn_args "$WARMUP" "$p")
+done
+
+RESULTS=$OUT/results.tsv
+: > "$RESULTS"
+log "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cpus"
+for ((round = 1; round <= ROUNDS; round++)); do
+    for p in "${PROXIES[@]}"; do
+        pid=${PID[$p]}
+        kill -0 "$pid" 2>/dev/null || die "$p (pid $pid) is no longer running; see ${OUT#"$ROOT"/}/$p.log"
+
+        sleep "$PAUSE"
+        fb="$OUT/wrk-$p-r$round-bulk.txt"
+        t0=$(cpu_ticks "$pid")
+        # shellcheck disable=SC2046
+        run_wrk "$fb" $(bulk_args "$DURATION" "$p")
+        t1=$(cpu_ticks "$pid")
+        read_b=$(to_bytes "$(awk '/ requests in / { print $(NF - 1) }' "$fb")")
+        mibs=$(awk -v v="$(to_bytes "$(awk '/^Transfer\/sec:/ { print $2 }' "$fb")")" 'BEGIN { printf "%.0f", v / 1048576 }')
+        cpu_gib=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v b="$read_b" 'BEGIN { printf "%.3f", (b > 0) ? d / hz / (b / 1073741824) : 0 }')
+        err_b=$(errors_of "$fb")
+        [[ $read_b -gt 0 ]] || die "could not parse wrk output $fb: $(cat "$fb")"
+
+        sleep "$PAUSE"
+        fc="$OUT/wrk-$p-r$round-conn.txt"
+        t0=$(cpu_ticks "$pid")
+        # shellcheck disable=SC2046
+        run_wrk "$fc" $(conn_args "$DURATION" "$p")
+        t1=$(cpu_ticks "$pid")
+        reqs=$(awk '/ requests in / { print $1 }' "$fc")
+        cps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$fc")
+        cpu_conn=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.1f", (n > 0) ? d * 1e6 / hz / n : 0 }')
+        err_c=$(errors_of "$fc")
+        [[ -n $reqs && $reqs -gt 0 ]] || die "could not parse wrk output $fc: $(cat "$fc")"
+
+        kill -0 "$pid" 2>/dev/null || die "$p died during round $round; see ${OUT#"$ROOT"/}/$p.log"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$round" "$mibs" "$cpu_gib" "$err_b" "$cps" "$cpu_conn" "$err_c" >> "$RESULTS"
+        log "$(printf '%-8s round %s: %6s MiB/s %7s CPU s/GiB  %6s conn/s %7s CPU us/conn  errors %s/%s' \
+            "$p" "$round" "$mibs" "$cpu_gib" "$cps" "$cpu_conn" "$err_b" "$err_c")"
+    done
+done
+
+# ---------------------------------------------------------------- idle connections through Weir
+IDLE_REPORT=
+if ((IDLE_CONNS > 0)); then
+    wpid=${PID[weir]}
+    # Only Weir is measured here; stop the others so their sockets do not count anywhere.
+    stop haproxy; stop nginx
+    have_jcmd=0; command -v jcmd >/dev/null && have_jcmd=1
+    gc() { ((have_jcmd)) && jcmd "$wpid" GC.run >/dev/null 2>&1 || true; sleep 1; }
+    upstream_of_weir() {
+        ss -Htnp state established "( dport = :$BACKEND_PORT )" 2>/dev/null | grep -c "pid=$wpid," || true
+    }
+    sleep 1
+    rss0=$(rss_kib "$wpid"); gc; rss0_gc=$(rss_kib "$wpid")
+    up0=$(upstream_of_weir)
+
+    cat > "$OUT/hold.py" <<'EOF'
+import socket, sys, time, os
+n, port, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+socks = []
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    socks.append(s)
+open(ready, "w").write(str(len(socks)))
+# Held until the benchmark stops us; bounded in case it never does.
+deadline = time.time() + 120
+while time.time() < deadline and not os.path.exists(ready + ".stop"):
+    time.sleep(0.2)
+for s in socks:
+    s.close()
+EOF
+    log "idle test: holding $IDLE_CONNS connections through weir"
+    start hold python3 "$OUT/hold.py" "$IDLE_CONNS" "$WEIR_PORT" "$OUT/hold.ready"
+    for _ in $(seq 300); do
+        [[ -f $OUT/hold.ready ]] && break
+        kill -0 "${PID[hold]}" 2>/dev/null || die "idle holder failed: $(tail -5 "$OUT/hold.log")"
+        sleep 0.1
+    done
+    [[ -f $OUT/hold.ready ]] || die "idle holder did not connect $IDLE_CONNS connections in 30s"
+    # Wait until Weir has its upstream side of every connection open.
+    for _ in $(seq 100); do
+        up=$(upstream_of_weir)
+        ((up - up0 >= IDLE_CONNS)) && break
+        sleep 0.1
+    done
+    sleep 1
+    rss1=$(rss_kib "$wpid"); gc; rss1_gc=$(rss_kib "$wpid")
+    up1=$(upstream_of_weir)
+    touch "$OUT/hold.ready.stop"
+    wait "${PID[hold]}" 2>/dev/null || true
+    unset "PID[hold]"
+    IDLE_REPORT=$(awk -v n="$IDLE_CONNS" -v up=$((up1 - up0)) -v a="$rss0" -v b="$rss1" -v ag="$rss0_gc" -v bg="$rss1_gc" -v j="$have_jcmd" 'BEGIN {
+        printf "weir idle connections: %d client connections held, %d upstream connections open in weir\n", n, up
+        printf "  RSS before %d KiB, with connections %d KiB: %+.2f KiB per connection pair\n", a, b, (b - a) / n
+        if (j) printf "  after jcmd GC.run: before %d KiB, with connections %d KiB: %+.2f KiB per connection pair\n", ag, bg, (bg - ag) / n
+        else   print  "  (jcmd not found: no after-GC figure)"
+    }')
+fi
+
+# ---------------------------------------------------------------- report
+report() {
+    awk -F'\t' '
+    function median(list,    a, n, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+        return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    function row(p, r, mibs, cg, eb, cps, cc, ec) {
+        printf "| %-7s | %-6s | %7.0f | %9.3f | %7.0f | %11.1f | %6s |\n", p, r, mibs, cg, cps, cc, eb "/" ec
+    }
+    { lines[$1] = lines[$1] $0 "\n"; for (c = 3; c <= 8; c++) col[$1, c] = col[$1, c] " " $c }
+    END {
+        printf "| %-7s | %-6s | %7s | %9s | %7s | %11s | %6s |\n", "proxy", "round", "MiB/s", "CPU s/GiB", "conn/s", "CPU us/conn", "errors"
+        print  "|---------|--------|---------|-----------|---------|-------------|--------|"
+        n = split("haproxy nginx weir", ps, " ")
+        for (i = 1; i <= n; i++) {
+            p = ps[i]
+            m = split(lines[p], ls, "\n")
+            for (k = 1; k <= m; k++) if (ls[k] != "") { split(ls[k], f, "\t"); row(f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]) }
+            for (c = 3; c <= 8; c++) med[p, c] = median(col[p, c])
+            row(p, "median", med[p, 3], med[p, 4], med[p, 5], med[p, 6], med[p, 7], med[p, 8])
+        }
+        print ""
+        printf "target: weir MiB/s >= haproxy MiB/s: %.0f vs %.0f (%+.1f%%) -> %s\n", med["weir", 3], med["haproxy", 3],
+            100 * (med["weir", 3] / med["haproxy", 3] - 1), (med["weir", 3] >= med["haproxy", 3]) ? "MET" : "NOT MET"
+        printf "target: weir CPU s/GiB <= haproxy CPU s/GiB: %.3f vs %.3f (%+.1f%%) -> %s\n", med["weir", 4], med["haproxy", 4],
+            100 * (med["weir", 4] / med["haproxy", 4] - 1), (med["weir", 4] <= med["haproxy", 4]) ? "MET" : "NOT MET"
+        printf "(not a target) weir conn/s vs haproxy: %.0f vs %.0f; CPU us/conn %.1f vs %.1f\n", med["weir", 6], med["haproxy", 6], med["weir", 7], med["haproxy", 7]
+    }' "$RESULTS"
+}
+
+{
+    echo
+    echo "weir l4 bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cpus; $ROUNDS round(s) x $DURATION"
+    echo "bulk: wrk -t1 -c8 /16m; conns: wrk -t1 -c50 -H 'Connection: close' /tiny; errors = bulk/conns"
+    echo "haproxy: splice-auto$( [[ $HAPROXY_SPLICE == forced ]] && echo ' + splice-request + splice-response')"
+    echo "weir: WEIR_JAVA_OPTS='${WEIR_JAVA_OPTS}' WEIR_EVENT_LOOPS='${WEIR_EVENT_LOOPS}' warm-up $WARMUP per test"
+    echo
+    report
+    if [[ -n $IDLE_REPORT ]]; then
+        echo
+        echo "$IDLE_REPORT"
+        awk -v r="$(grep -o '[-+0-9.]* KiB per connection pair' <<< "$IDLE_REPORT" | tail -1 | awk '{ print $1 }')" 'BEGIN {
+            printf "target: <= 4 KiB RSS per idle connection pair (last figure above): %s KiB -> %s\n", r, (r + 0 <= 4) ? "MET" : "NOT MET" }'
+    fi
+} | tee "$OUT/report.txt"
+log "raw wrk output, configs and logs in ${OUT#"$ROOT"/}"
