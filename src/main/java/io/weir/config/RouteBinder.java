@@ -18,7 +18,7 @@ final class RouteBinder {
 
     static final List<String> KEYS = List.of("name", "match", "cluster", "split", "redirect", "respond",
             "request_headers", "response_headers", "host_rewrite", "prefix_rewrite", "timeout", "max_body",
-            "retries", "rate_limit");
+            "retries", "rate_limit", "compression");
     static final List<String> ACTIONS = List.of("cluster", "split", "redirect", "respond");
     static final List<String> SPLIT_KEYS = List.of("cluster", "weight");
     static final List<String> REDIRECT_KEYS = List.of("status", "scheme", "host", "port", "path", "prefix_rewrite");
@@ -27,7 +27,8 @@ final class RouteBinder {
             "retry_non_idempotent", "backoff");
     static final List<String> BACKOFF_KEYS = List.of("base", "max");
     /** Keys that only mean something when the route forwards upstream. */
-    private static final List<String> FORWARD_ONLY = List.of("host_rewrite", "prefix_rewrite", "timeout", "retries");
+    private static final List<String> FORWARD_ONLY = List.of("host_rewrite", "prefix_rewrite", "timeout", "retries",
+            "compression");
     private static final Set<Integer> REDIRECT_STATUSES = Set.of(301, 302, 307, 308);
     static final int MAX_SPLIT_WEIGHT = 1_000_000;
 
@@ -97,7 +98,8 @@ final class RouteBinder {
         RouteConfig.RetryPolicy retries = m.map("retries", "retries", RETRY_KEYS).map(retryBinder::bind)
                 .orElse(RouteConfig.RetryPolicy.NONE);
         return new RouteConfig(name, match, cluster, split, redirect, respond, requestHeaders, responseHeaders,
-                hostRewrite, prefixRewrite, timeout, maxBody, retries, new RateLimitBinder().bind(m));
+                hostRewrite, prefixRewrite, timeout, maxBody, retries, new RateLimitBinder().bind(m),
+                new CompressionBinder().bind(m));
     }
 
     private List<RouteConfig.WeightedCluster> split(Node node, String label) {

@@ -13,13 +13,14 @@ import java.util.Optional;
  * @param timeout       whole-request deadline: 504 if the upstream has not answered by then; empty = none
  * @param maxBody       largest request body accepted (413 beyond)
  * @param rateLimit     token bucket per key; over it → 429 with Retry-After, never forwarded
+ * @param compression   gzip of responses the client accepts compressed; empty = responses pass as they are
  */
 public record RouteConfig(String name, RouteMatch match, Optional<String> cluster, List<WeightedCluster> split,
                           Optional<Redirect> redirect, Optional<DirectResponse> respond,
                           HeaderMutation requestHeaders, HeaderMutation responseHeaders,
                           Optional<String> hostRewrite, Optional<String> prefixRewrite,
                           Optional<Duration> timeout, long maxBody, RetryPolicy retries,
-                          Optional<RateLimitConfig> rateLimit) {
+                          Optional<RateLimitConfig> rateLimit, Optional<CompressionConfig> compression) {
 
     public static final long DEFAULT_MAX_BODY = 1L << 40;
 

@@ -3,6 +3,8 @@ package io.weir.proxy.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -93,6 +95,8 @@ final class Exchange implements UpstreamListener {
     private long connectedAt = -1;
     private long responseHeadAt = -1;
     private String termination = "ok";
+    /** The response body is gzipped on its way downstream (the route's compression); null when it is not. */
+    private GzipStream gzip;
 
     Exchange(DownstreamHandler downstream, ChannelHandlerContext ctx, HttpRequest request, Route route,
              Cluster cluster, PickContext pick, StickyPin sticky, boolean hasBody, boolean keepAlive,
@@ -268,6 +272,7 @@ final class Exchange implements UpstreamListener {
         ProxyHeaders.apply(route.config().responseHeaders(), headers);
         sticky.onResponse(endpoint, headers);
         frameForDownstream(response, code);
+        compress(response);
         if (!requestSent) {
             // The upstream answered before taking the whole body: the rest of it is unread, so this
             // connection cannot carry another request.
@@ -318,6 +323,19 @@ final class Exchange implements UpstreamListener {
         }
     }
 
+    /** A compressed body's length is unknown until its end: chunked for HTTP/1.1, delimited by close for 1.0. */
+    private void compress(HttpResponse response) {
+        gzip = ResponseCompression.begin(route.config().compression().orElse(null),
+                request.headers().get(HttpHeaderNames.ACCEPT_ENCODING), head, response);
+        if (gzip != null) {
+            if (clientHttp10) {
+                keepAlive = false;
+            } else {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+        }
+    }
+
     /** The upstream took the WebSocket handshake: the 101 goes downstream, then both sides become a tunnel. */
     private void acceptUpgrade(HttpResponse response) {
         switching = true;
@@ -350,10 +368,24 @@ final class Exchange implements UpstreamListener {
             }
             return;
         }
+        if (gzip != null) {
+            content = compressed(content);
+        }
         bytesOut += content.content().readableBytes();
         ctx.write(content, ctx.voidPromise());
         if (content instanceof LastHttpContent) {
             complete();
+        }
+    }
+
+    private HttpContent compressed(HttpContent content) {
+        try {
+            if (content instanceof LastHttpContent last) {
+                return new DefaultLastHttpContent(gzip.finish(ctx.alloc(), content.content()), last.trailingHeaders());
+            }
+            return new DefaultHttpContent(gzip.compress(ctx.alloc(), content.content()));
+        } finally {
+            content.release();
         }
     }
 
@@ -574,6 +606,9 @@ final class Exchange implements UpstreamListener {
         }
         done = true;
         deadlines.disarm();
+        if (gzip != null) {
+            gzip.end();
+        }
         if (backoff != null) {
             backoff.cancel(false);
             backoff = null;

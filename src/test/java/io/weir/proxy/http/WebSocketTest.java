@@ -118,6 +118,51 @@ class WebSocketTest extends SocketTest {
     }
 
     @Test
+    void drainingTheEndpointClosesItsTunnelsAtTheDrainTimeout() throws Exception {
+        EchoServer server = track(new EchoServer());
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    drain_timeout: 300ms
+                    endpoints: [ "127.0.0.1:%d" ]
+                """.formatted(server.port())));
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + weir.port() + "/ws"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        received.add(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        closed.complete(null);
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(null);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        ws.sendText("before", true).get(10, TimeUnit.SECONDS);
+        assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo: before");
+        String endpoint = "127.0.0.1:" + server.port();
+        // The tunnel is an open upstream connection of the endpoint: the drain waits for it, then cuts it.
+        assertThat(weir.weir().clusters().require("app").endpoint(endpoint).orElseThrow().connections()).isEqualTo(1);
+        assertThat(weir.weir().drainEndpoint("app", endpoint).get(10, TimeUnit.SECONDS)).isFalse();
+        closed.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aPlainRequestStillCannotUpgradeWithoutTheHandshake() throws Exception {
         EchoServer server = track(new EchoServer());
         WeirHarness weir = track(WeirHarness.forward("127.0.0.1:" + server.port()));
