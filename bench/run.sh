@@ -16,7 +16,7 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-10s}           # wrk run against Weir before measuring (JIT warm-up)
 WARMUP_OTHERS=${WARMUP_OTHERS:-2s}  # short warm-up for HAProxy/nginx (fills their pools)
-CONNS=${CONNS:-50}
+CONNS=${CONNS:-}                # default 50; 4 for --mode h2 (x H2_STREAMS streams each)
 THREADS=${THREADS:-1}
 URL_PATH=${URL_PATH:-/}
 ONLY=${ONLY:-haproxy,nginx,weir}
@@ -46,7 +46,7 @@ usage: bench/run.sh [options]
   --warmup D          wrk warm-up run against Weir before measuring (default $WARMUP; env WARMUP)
   --only LIST         comma-separated subset of haproxy,nginx,weir (default $ONLY; env ONLY)
   --path P            request path: / = small fixed body, /static/1k.txt = 1 KiB file (env URL_PATH)
-  --connections N     wrk connections (default $CONNS; env CONNS)
+  --connections N     wrk/h2load connections (default 50, or 4 with --mode h2; env CONNS)
   --no-build          do not run 'mvn -q -DskipTests package' before starting Weir
 env: WEIR_JAVA_OPTS (extra JVM flags), WEIR_EVENT_LOOPS (-> -Dweir.eventLoops=N),
      THREADS (wrk threads, default 1), PAUSE (seconds between runs, default 1)
@@ -79,6 +79,7 @@ die() { echo "bench: error: $*" >&2; exit 1; }
 log() { echo "bench: $*" >&2; }
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$ROUNDS'"
+[[ -n $CONNS ]] || { CONNS=50; [[ $MODE == h2 ]] && CONNS=4; }
 [[ $CONNS =~ ^[1-9][0-9]*$ ]] || die "--connections must be a positive integer, got '$CONNS'"
 [[ $URL_PATH == /* ]] || die "--path must start with /, got '$URL_PATH'"
 case "$MODE" in http) SCHEME=http ;; https|handshake|h2) SCHEME=https ;; *) die "--mode: expected http, https, handshake or h2; got '$MODE'" ;; esac
