@@ -270,7 +270,7 @@ $(printf "$nginx_common" nginx-proxy nginx-proxy nginx-proxy nginx-proxy nginx-p
         server 127.0.0.1:${BACKEND_PORTS[0]};
         server 127.0.0.1:${BACKEND_PORTS[1]};
         server 127.0.0.1:${BACKEND_PORTS[2]};
-        keepalive 64;
+        keepalive 256;   # above h2 mode's 128 streams in flight, so nginx does not churn
         keepalive_requests 100000000;
         keepalive_timeout 300s;
     }
