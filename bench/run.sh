@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of Weir, HAProxy and nginx as HTTP/1.1 reverse proxies in
-# front of the same three nginx backends, in one run on one machine.
+# Side-by-side benchmark of Weir, HAProxy and nginx as reverse proxies in front of the
+# same three plain HTTP/1.1 nginx backends, in one run on one machine.
 #
-#   bench/run.sh [--rounds N] [--duration 10s] [--warmup 10s] [--only haproxy,nginx,weir]
-#                [--path /] [--connections 50] [--no-build]
+#   bench/run.sh [--mode http|https|handshake|h2] [--rounds N] [--duration 10s] [--warmup 10s]
+#                [--only haproxy,nginx,weir] [--path /] [--connections 50] [--no-build]
 #
 # See bench/README.md for what every column means.
 set -euo pipefail
@@ -16,10 +16,12 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-10s}           # wrk run against Weir before measuring (JIT warm-up)
 WARMUP_OTHERS=${WARMUP_OTHERS:-2s}  # short warm-up for HAProxy/nginx (fills their pools)
-CONNS=${CONNS:-50}
+CONNS=${CONNS:-}                # default 50; 4 for --mode h2 (x H2_STREAMS streams each)
 THREADS=${THREADS:-1}
 URL_PATH=${URL_PATH:-/}
 ONLY=${ONLY:-haproxy,nginx,weir}
+MODE=${MODE:-http}              # http | https (keep-alive over TLS) | handshake (a TLS connection per request) | h2
+H2_STREAMS=${H2_STREAMS:-32}    # h2 mode: concurrent streams per connection (h2load -m)
 PAUSE=${PAUSE:-1}               # seconds of idle between measured runs
 BUILD=1
 WEIR_JAVA_OPTS=${WEIR_JAVA_OPTS:-}
@@ -36,12 +38,15 @@ STATUS_PORT=9000                # stub_status of the backend nginx (not behind a
 usage() {
     cat <<EOF
 usage: bench/run.sh [options]
+  --mode M            http (default), https (wrk keep-alive over TLS), handshake (wrk with
+                      Connection: close over TLS: one full handshake per request), h2 (h2load over
+                      TLS, ALPN h2, H2_STREAMS streams per connection); env MODE
   --rounds N          measured rounds per proxy (default $ROUNDS; env ROUNDS)
   --duration D        wrk duration per round, e.g. 10s (default $DURATION; env DURATION)
   --warmup D          wrk warm-up run against Weir before measuring (default $WARMUP; env WARMUP)
   --only LIST         comma-separated subset of haproxy,nginx,weir (default $ONLY; env ONLY)
   --path P            request path: / = small fixed body, /static/1k.txt = 1 KiB file (env URL_PATH)
-  --connections N     wrk connections (default $CONNS; env CONNS)
+  --connections N     wrk/h2load connections (default 50, or 4 with --mode h2; env CONNS)
   --no-build          do not run 'mvn -q -DskipTests package' before starting Weir
 env: WEIR_JAVA_OPTS (extra JVM flags), WEIR_EVENT_LOOPS (-> -Dweir.eventLoops=N),
      THREADS (wrk threads, default 1), PAUSE (seconds between runs, default 1)
@@ -62,6 +67,8 @@ while (($#)); do
         --path=*) URL_PATH=${1#*=}; shift ;;
         --connections) CONNS=$2; shift 2 ;;
         --connections=*) CONNS=${1#*=}; shift ;;
+        --mode) MODE=$2; shift 2 ;;
+        --mode=*) MODE=${1#*=}; shift ;;
         --no-build) BUILD=0; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -72,8 +79,10 @@ die() { echo "bench: error: $*" >&2; exit 1; }
 log() { echo "bench: $*" >&2; }
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$ROUNDS'"
+[[ -n $CONNS ]] || { CONNS=50; [[ $MODE == h2 ]] && CONNS=4; }
 [[ $CONNS =~ ^[1-9][0-9]*$ ]] || die "--connections must be a positive integer, got '$CONNS'"
 [[ $URL_PATH == /* ]] || die "--path must start with /, got '$URL_PATH'"
+case "$MODE" in http) SCHEME=http ;; https|handshake|h2) SCHEME=https ;; *) die "--mode: expected http, https, handshake or h2; got '$MODE'" ;; esac
 
 # Proxies to measure, always in the order haproxy, nginx, weir.
 PROXIES=()
@@ -92,6 +101,8 @@ for tool in nginx wrk curl ss awk getconf; do
 done
 want haproxy && { command -v haproxy >/dev/null || die "'haproxy' not found (apt-get install -y haproxy)"; }
 want weir && { command -v java >/dev/null || die "'java' not found"; }
+[[ $SCHEME == https ]] && { command -v openssl >/dev/null || die "'openssl' not found"; }
+[[ $MODE == h2 ]] && { command -v h2load >/dev/null || die "'h2load' not found (apt-get install -y nghttp2-client)"; }
 
 port_of() {
     case "$1" in haproxy) echo $HAPROXY_PORT ;; nginx) echo $NGINX_PORT ;; weir) echo $WEIR_PORT ;; esac
@@ -157,7 +168,7 @@ start() {
 wait_http() {
     local name=$1 url=$2 limit=$3 i
     for ((i = 0; i < limit * 10; i++)); do
-        if curl -sf -o /dev/null -m 1 "$url"; then return 0; fi
+        if curl -sfk -o /dev/null -m 1 "$url"; then return 0; fi
         if ! kill -0 "${PID[$name]}" 2>/dev/null; then
             wait "${PID[$name]}" 2>/dev/null || true
             die "$name exited before answering on $url; last lines of ${OUT#"$ROOT"/}/$name.log:
@@ -259,7 +270,7 @@ $(printf "$nginx_common" nginx-proxy nginx-proxy nginx-proxy nginx-proxy nginx-p
         server 127.0.0.1:${BACKEND_PORTS[0]};
         server 127.0.0.1:${BACKEND_PORTS[1]};
         server 127.0.0.1:${BACKEND_PORTS[2]};
-        keepalive 64;
+        keepalive 256;   # above h2 mode's 128 streams in flight, so nginx does not churn
         keepalive_requests 100000000;
         keepalive_timeout 300s;
     }
@@ -299,6 +310,29 @@ backend backends
     server b3 127.0.0.1:${BACKEND_PORTS[2]}
 EOF
 
+# ---------------------------------------------------------------- TLS (https, handshake, h2)
+# One self-signed ECDSA P-256 certificate for all three proxies, so they do the same handshake work.
+tls_bind=; nginx_tls=
+if [[ $SCHEME == https ]]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$OUT/site.key" -out "$OUT/site.pem" 2>/dev/null || die "openssl could not make a certificate"
+    cat "$OUT/site.pem" "$OUT/site.key" > "$OUT/site-haproxy.pem"
+    tls_bind=" ssl crt $OUT/site-haproxy.pem alpn h2,http/1.1"
+    nginx_tls=" ssl http2"
+    sed -i "s|^    bind 127.0.0.1:$HAPROXY_PORT\$|    bind 127.0.0.1:$HAPROXY_PORT$tls_bind|" "$OUT/haproxy.cfg"
+    sed -i "s|^        listen 127.0.0.1:$NGINX_PORT backlog=4096;|        listen 127.0.0.1:$NGINX_PORT$nginx_tls backlog=4096;\n        ssl_certificate $OUT/site.pem;\n        ssl_certificate_key $OUT/site.key;\n        ssl_protocols TLSv1.2 TLSv1.3;|" "$OUT/nginx-proxy.conf"
+    # Weir: the same listener with the certificate (and HTTP/2 for --mode h2).
+    awk -v cert="$OUT/site.pem" -v key="$OUT/site.key" -v h2="$([[ $MODE == h2 ]] && echo 1)" '
+        { print }
+        /^    listen: / {
+            print "    tls:"
+            print "      certificates: [ { cert: \"" cert "\", key: \"" key "\" } ]"
+            if (h2) print "    http2: { enabled: true }"
+        }' "$WEIR_CONFIG" > "$OUT/weir.yaml"
+    WEIR_CONFIG=$OUT/weir.yaml
+fi
+
 # ---------------------------------------------------------------- start everything
 if want weir; then
     if ((BUILD)); then
@@ -330,7 +364,7 @@ fi
 
 for p in "${PROXIES[@]}"; do
     limit=10; [[ $p == weir ]] && limit=60
-    wait_http "$p" "http://127.0.0.1:$(port_of "$p")$URL_PATH" "$limit"
+    wait_http "$p" "$SCHEME://127.0.0.1:$(port_of "$p")$URL_PATH" "$limit"
 done
 
 # Sanity: every proxy returns the backend's body and reaches all three backends.
@@ -338,7 +372,7 @@ expected_len=$(curl -sf "http://127.0.0.1:${BACKEND_PORTS[0]}$URL_PATH" | wc -c)
 for p in "${PROXIES[@]}"; do
     seen=
     for _ in 1 2 3 4 5 6; do
-        body=$(curl -sf -m 2 "http://127.0.0.1:$(port_of "$p")$URL_PATH") || die "$p: request to $URL_PATH failed"
+        body=$(curl -sfk -m 2 "$SCHEME://127.0.0.1:$(port_of "$p")$URL_PATH") || die "$p: request to $URL_PATH failed"
         ((${#body} + 1 >= expected_len)) || die "$p: short body (${#body} bytes) for $URL_PATH"
         seen+="${body##* } "
     done
@@ -352,10 +386,24 @@ done
 CLK_TCK=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- measure
-# run_wrk NAME DURATION FILE
+if [[ $MODE == h2 ]]; then
+    # h2 negotiated through ALPN, or the run would quietly measure HTTP/1.1.
+    for p in "${PROXIES[@]}"; do
+        v=$(curl -sk --http2 -o /dev/null -w '%{http_version}' "$SCHEME://127.0.0.1:$(port_of "$p")$URL_PATH") || true
+        [[ $v == 2 ]] || die "$p does not speak h2 over TLS (curl --http2 got HTTP/$v)"
+    done
+fi
+
+# run_wrk NAME DURATION FILE: the load of this mode (wrk, or h2load for h2) against one proxy.
 run_wrk() {
-    local url="http://127.0.0.1:$(port_of "$1")$URL_PATH"
-    wrk -t"$THREADS" -c"$CONNS" -d"$2" --latency "$url" >"$3" 2>&1 &
+    local url="$SCHEME://127.0.0.1:$(port_of "$1")$URL_PATH"
+    if [[ $MODE == h2 ]]; then
+        h2load -t"$THREADS" -c"$CONNS" -m"$H2_STREAMS" -D"${2%s}" "$url" >"$3" 2>&1 &
+    elif [[ $MODE == handshake ]]; then
+        wrk -t"$THREADS" -c"$CONNS" -d"$2" --latency -H 'Connection: close' "$url" >"$3" 2>&1 &
+    else
+        wrk -t"$THREADS" -c"$CONNS" -d"$2" --latency "$url" >"$3" 2>&1 &
+    fi
     WRK_PID=$!
     wait "$WRK_PID" || die "wrk against $1 failed: $(cat "$3")"
     WRK_PID=
@@ -378,7 +426,7 @@ done
 RESULTS=$OUT/results.tsv
 : > "$RESULTS"
 log "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cpus"
-log "measuring: $ROUNDS round(s) x ${PROXIES[*]}, wrk -t$THREADS -c$CONNS -d$DURATION --latency, path $URL_PATH"
+log "measuring: $ROUNDS round(s) x ${PROXIES[*]}, mode $MODE, $CONNS connections, $DURATION each, path $URL_PATH"
 printf '%-8s %5s %10s %9s %9s %12s %9s %6s %7s\n' proxy round req/s p50_ms p99_ms cpu_us/req up_conns pool errors >&2
 for ((round = 1; round <= ROUNDS; round++)); do
     for p in "${PROXIES[@]}"; do
@@ -392,13 +440,23 @@ for ((round = 1; round <= ROUNDS; round++)); do
         pool=$(upstream_pool "$pid")
         kill -0 "$pid" 2>/dev/null || die "$p died during round $round; see ${OUT#"$ROOT"/}/$p.log"
 
-        reqs=$(awk '/ requests in /{ print $1 }' "$f")
-        rps=$(awk '/^Requests\/sec:/{ printf "%.0f", $2 }' "$f")
-        p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$f")")
-        p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$f")")
-        errors=$(awk '/Socket errors:/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 }
-                      /Non-2xx or 3xx responses:/ { e += $5 }
-                      END { print e + 0 }' "$f")
+        if [[ $MODE == h2 ]]; then
+            # h2load prints no percentiles: p50 = mean time per request, p99 = the slowest request.
+            reqs=$(awk '/^requests: /{ print $8 }' "$f")
+            rps=$(awk '/^finished in /{ gsub(/,/, ""); printf "%.0f", $4 }' "$f")
+            p50=$(to_ms "$(awk '/^time for request:/{ print $6 }' "$f")")
+            p99=$(to_ms "$(awk '/^time for request:/{ print $5 }' "$f")")
+            errors=$(awk '/^requests: /{ e += $10 + $12 } /^status codes: /{ gsub(/,/, ""); e += $7 + $9 }
+                          END { print e + 0 }' "$f")
+        else
+            reqs=$(awk '/ requests in /{ print $1 }' "$f")
+            rps=$(awk '/^Requests\/sec:/{ printf "%.0f", $2 }' "$f")
+            p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$f")")
+            p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$f")")
+            errors=$(awk '/Socket errors:/ { gsub(/,/, ""); e += $4 + $6 + $8 + $10 }
+                          /Non-2xx or 3xx responses:/ { e += $5 }
+                          END { print e + 0 }' "$f")
+        fi
         [[ -n $reqs && -n $rps && $reqs -gt 0 ]] || die "could not parse wrk output $f: $(cat "$f")"
         cpu_us=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.1f", d * 1e6 / hz / n }')
         # accepts counts the stub_status request that read acc0 itself, hence -1.
@@ -447,7 +505,7 @@ report() {
 
 {
     echo
-    echo "weir bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cpus; wrk -t$THREADS -c$CONNS -d$DURATION --latency, path $URL_PATH, $ROUNDS round(s)"
+    echo "weir bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cpus; mode $MODE; $([[ $MODE == h2 ]] && echo "h2load -t$THREADS -c$CONNS -m$H2_STREAMS -D${DURATION%s}" || echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency$([[ $MODE == handshake ]] && echo " -H 'Connection: close'")"), path $URL_PATH, $ROUNDS round(s)"
     want weir && echo "weir: WEIR_JAVA_OPTS='${WEIR_JAVA_OPTS}' WEIR_EVENT_LOOPS='${WEIR_EVENT_LOOPS}' warm-up $WARMUP"
     echo
     report
