@@ -64,102 +64,86 @@ class WebSocketTest extends SocketTest {
         }
     }
 
+    /** A JDK WebSocket client through Weir: what it received, and whether the connection ended (close or error). */
+    private static final class Client {
+        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        final WebSocket ws;
+
+        Client(WeirHarness weir) throws Exception {
+            ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + weir.port() + "/ws"), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                            received.add(data.toString());
+                            webSocket.request(1);
+                            return null;
+                        }
+
+                        @Override
+                        public void onError(WebSocket webSocket, Throwable error) {
+                            closed.complete(null);
+                        }
+
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                            closed.complete(null);
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+        }
+
+        void echoes(String text) throws Exception {
+            ws.sendText(text, true).get(10, TimeUnit.SECONDS);
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo: " + text);
+        }
+    }
+
+    /** Weir with one route to the echo server's cluster {@code app}, with extra listener and cluster keys. */
+    private WeirHarness weir(EchoServer server, String listenerKeys, String clusterKeys) throws Exception {
+        return track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    %s
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    %s
+                    endpoints: [ "127.0.0.1:%d" ]
+                """.formatted(listenerKeys, clusterKeys, server.port())));
+    }
+
     @Test
     void framesFlowBothWaysAfterTheUpgrade() throws Exception {
         EchoServer server = track(new EchoServer());
-        WeirHarness weir = track(WeirHarness.forward("127.0.0.1:" + server.port()));
-        BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + weir.port() + "/ws"), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        received.add(data.toString());
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        Client client = new Client(weir(server, "", ""));
         for (int i = 0; i < 3; i++) {
-            ws.sendText("hello " + i, true).get(10, TimeUnit.SECONDS);
-            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo: hello " + i);
+            client.echoes("hello " + i);
         }
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        client.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
     }
 
     @Test
     void aSilentTunnelIsClosedAfterTheListenersIdleTimeout() throws Exception {
         EchoServer server = track(new EchoServer());
-        WeirHarness weir = track(WeirHarness.start("""
-                listeners:
-                  - name: web
-                    listen: 127.0.0.1:0
-                    idle_timeout: 300ms
-                    routes:
-                      - cluster: app
-                clusters:
-                  - name: app
-                    endpoints: [ "127.0.0.1:%d" ]
-                """.formatted(server.port())));
-        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
-        HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + weir.port() + "/ws"), new WebSocket.Listener() {
-                    @Override
-                    public void onError(WebSocket webSocket, Throwable error) {
-                        closed.complete(-1);
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                        closed.complete(statusCode);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        Client client = new Client(weir(server, "idle_timeout: 300ms", ""));
         // Nothing is sent: Weir closes the tunnel, and the client learns of it.
-        assertThat(closed.get(20, TimeUnit.SECONDS)).isNotNull();
+        client.closed.get(20, TimeUnit.SECONDS);
     }
 
     @Test
     void drainingTheEndpointClosesItsTunnelsAtTheDrainTimeout() throws Exception {
         EchoServer server = track(new EchoServer());
-        WeirHarness weir = track(WeirHarness.start("""
-                listeners:
-                  - name: web
-                    listen: 127.0.0.1:0
-                    routes:
-                      - cluster: app
-                clusters:
-                  - name: app
-                    drain_timeout: 300ms
-                    endpoints: [ "127.0.0.1:%d" ]
-                """.formatted(server.port())));
-        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
-        BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + weir.port() + "/ws"), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        received.add(data.toString());
-                        webSocket.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public void onError(WebSocket webSocket, Throwable error) {
-                        closed.complete(null);
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                        closed.complete(null);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
-        ws.sendText("before", true).get(10, TimeUnit.SECONDS);
-        assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo: before");
+        WeirHarness weir = weir(server, "", "drain_timeout: 300ms");
+        Client client = new Client(weir);
+        client.echoes("before");
         String endpoint = "127.0.0.1:" + server.port();
         // The tunnel is an open upstream connection of the endpoint: the drain waits for it, then cuts it.
         assertThat(weir.weir().clusters().require("app").endpoint(endpoint).orElseThrow().connections()).isEqualTo(1);
         assertThat(weir.weir().drainEndpoint("app", endpoint).get(10, TimeUnit.SECONDS)).isFalse();
-        closed.get(10, TimeUnit.SECONDS);
+        client.closed.get(10, TimeUnit.SECONDS);
     }
 
     @Test
