@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 
 /**
- * One downstream HTTP/1.1 connection: takes one request at a time (pipelined ones wait in the flow
- * control handler, so responses leave in order), routes it, and either answers locally or hands it to
+ * One downstream HTTP/1.1 connection: takes one request at a time (pipelined ones wait, decoded, in
+ * {@link ReadAhead}, so responses leave in order), routes it, and either answers locally or hands it to
  * an {@link Exchange}. Reads are explicit: a request body is read only as fast as the upstream takes it.
  */
 final class DownstreamHandler extends ChannelInboundHandlerAdapter {
@@ -96,7 +96,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         requestRead();
     }
 
-    /** Asks for one more message; {@link ReadUntilMessage} keeps the demand alive until one comes. */
+    /** Asks for one more message; {@link ReadAhead} hands over one already decoded, or reads until one comes. */
     private void requestRead() {
         ctx.read();
     }

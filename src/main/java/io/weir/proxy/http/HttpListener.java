@@ -9,7 +9,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.weir.config.ListenerConfig;
 import io.weir.proxy.ConnectionLimiter;
@@ -58,8 +57,8 @@ public final class HttpListener {
                         StrictRequestDecoder decoder = new StrictRequestDecoder(config.maxRequestLine(),
                                 config.maxHeaderSize());
                         DownstreamResponseEncoder encoder = new DownstreamResponseEncoder();
-                        p.addLast(timeouts, decoder, encoder, new FlowControlHandler(),
-                                new ReadUntilMessage(), new DownstreamHandler(context, timeouts, decoder, encoder));
+                        p.addLast(timeouts, decoder, encoder, new ReadAhead(),
+                                new DownstreamHandler(context, timeouts, decoder, encoder));
                     }
                 });
         if (limiter != null) {

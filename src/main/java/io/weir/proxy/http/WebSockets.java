@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.flow.FlowControlHandler;
 import io.weir.proxy.http.upstream.UpstreamConnection;
 import io.weir.proxy.l4.Tunnels;
 
@@ -47,8 +46,7 @@ final class WebSockets {
         Tunnels.open(downstream.channel(), upstream.channel(), idleTimeout, () -> {
             // From the handler side towards the socket, so no removed decoder feeds a removed handler.
             p.remove(DownstreamHandler.class);
-            p.remove(ReadUntilMessage.class);
-            p.remove(FlowControlHandler.class);
+            p.remove(ReadAhead.class);
             p.remove(DownstreamResponseEncoder.class);
             p.remove(StrictRequestDecoder.class);
             upstream.removeCodec();
