@@ -39,6 +39,8 @@ public final class Cluster {
     /** Exactly one of the two is set: the normal balancer over endpoints, or the panic one over their views. */
     private record Snapshot(LoadBalancer<Endpoint> normal, LoadBalancer<PanicHost> panic) { }
     private final RetryBudget retryBudget;
+    /** The cluster of the same name that a reload put in this one's place; null while this one serves. */
+    private volatile Cluster successor;
 
     public Cluster(ClusterConfig config, List<Endpoint> endpoints, LoadBalancerFactory balancerFactory) {
         this.config = config;
@@ -76,6 +78,24 @@ public final class Cluster {
     /** The cap on this cluster's retries, shared by every route that forwards here. */
     public RetryBudget retryBudget() {
         return retryBudget;
+    }
+
+    /**
+     * A reload replaced this cluster with {@code next} (same name, new config); called before this one's
+     * endpoints drain, so a request routed on the old config just before the swap, that finds no endpoint here,
+     * can go on to the new cluster instead of failing with 503.
+     */
+    public void retire(Cluster next) {
+        this.successor = next;
+    }
+
+    /** The cluster serving this one's name now: this one, or the latest that a reload put in its place. */
+    public Cluster current() {
+        Cluster c = this;
+        for (Cluster next = c.successor; next != null; next = c.successor) {
+            c = next;
+        }
+        return c;
     }
 
     /** An available endpoint, preferring one other than {@code ctx.avoid()}; {@code null} when none is. */

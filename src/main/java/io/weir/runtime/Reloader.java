@@ -162,6 +162,7 @@ final class Reloader {
         weir.health().restart(stopped, started);
         weir.metrics().rewatch(stopped, started);
         for (Cluster c : stopped) {
+            after.get(c.name()).ifPresent(c::retire);
             for (Endpoint e : c.endpoints()) {
                 if (!live.contains(e)) {
                     changes.add("cluster " + c.name() + ": endpoint " + e.id() + " draining");

@@ -251,6 +251,28 @@ class ReloadTest {
         assertThat(before.readLine()).isEqualTo("still here\n");
     }
 
+    /**
+     * A request routed on the old config just before the swap picks from the old cluster, whose endpoints the
+     * reload drains: the old cluster names its successor, where the request goes instead of failing with 503.
+     */
+    @Test
+    void aReplacedClusterLeadsToTheClusterThatReplacedIt() throws Exception {
+        TestBackend a = track(TestBackend.named("a"));
+        TestBackend b = track(TestBackend.named("b"));
+        String clusters = """
+                  - name: app
+                    endpoints: [ { address: %s } ]
+                """;
+        Weir weir = start(config("", "      - cluster: app", clusters.formatted(a.address())));
+        Cluster old = weir.clusters().require("app");
+        assertThat(reload(weir, config("", "      - cluster: app", clusters.formatted(b.address()))).ok()).isTrue();
+        Cluster replacement = weir.clusters().require("app");
+        assertThat(replacement).isNotSameAs(old);
+        assertThat(old.pick(io.weir.balance.PickContext.NONE)).as("old endpoints are draining").isNull();
+        assertThat(old.current()).isSameAs(replacement);
+        assertThat(replacement.current()).isSameAs(replacement);
+    }
+
     /** The proof: a client sending request after request through reloads sees no failure, and sees the change. */
     @Test
     void reloadUnderLoadFailsNothing() throws Exception {

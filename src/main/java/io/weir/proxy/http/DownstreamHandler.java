@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -103,7 +104,9 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRejection rejection) {
+        if (msg == ChannelInputShutdownEvent.INSTANCE) {
+            inputEnded();
+        } else if (msg instanceof HttpRejection rejection) {
             reject(null, rejection);
         } else if (msg instanceof HttpRequest request) {
             onRequest(request);
@@ -311,6 +314,22 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         }
         // Else part of a request head is here: it is answered (with Connection: close) like one in flight;
         // request_header_timeout still bounds a client that never finishes it.
+    }
+
+    /**
+     * The client shut its sending side: no request comes after the one in flight, which is still answered;
+     * then, or now when none is in flight, the connection closes once what was written has gone.
+     */
+    private void inputEnded() {
+        if (exchange != null || awaitingLimit) {
+            closeAfterExchange = true;
+            if (exchange != null) {
+                exchange.closeAfterResponse();
+            }
+        } else if (!closing) {
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     /** The response already started and cannot be finished: closing is the only honest signal left. */

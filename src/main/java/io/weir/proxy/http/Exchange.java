@@ -55,7 +55,8 @@ final class Exchange implements UpstreamListener {
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
     private final Route route;
-    private final Cluster cluster;
+    /** Final but for a reload that replaces it before the first pick (see {@link Cluster#retire}). */
+    private Cluster cluster;
     private final PickContext pick;
     private final StickyPin sticky;
     private final boolean hasBody;
@@ -137,6 +138,12 @@ final class Exchange implements UpstreamListener {
                 break;
             }
             chosen = other;
+        }
+        if (chosen == null && tries == 0 && cluster.current() != cluster) {
+            // Routed on the config a reload has just replaced, whose endpoints are draining: the cluster that
+            // replaced it serves the request, as if it had arrived a moment later.
+            cluster = cluster.current();
+            chosen = cluster.pick(pick);
         }
         if (chosen == null) {
             if (lastFailed == null) {

@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -31,7 +32,8 @@ final class LingeringClose {
     }
 
     private static void linger(Channel ch) {
-        if (!ch.isActive() || !(ch instanceof DuplexChannel duplex)) {
+        // A client that already shut its side sends nothing more that a close could turn into a reset.
+        if (!ch.isActive() || !(ch instanceof DuplexChannel duplex) || duplex.isInputShutdown()) {
             ch.close();
             return;
         }
@@ -45,7 +47,7 @@ final class LingeringClose {
                 ch.close();
                 return;
             }
-            // Read to the client's end of stream; with half-closure off, Netty closes the channel there.
+            // Read to the client's end of stream, where Drain closes the channel.
             ch.config().setAutoRead(true);
             ch.read();
         });
@@ -61,6 +63,13 @@ final class LingeringClose {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             // Nothing read is passed on, so neither is the end of a read.
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == ChannelInputShutdownEvent.INSTANCE) {
+                ctx.close();
+            }
         }
     }
 }

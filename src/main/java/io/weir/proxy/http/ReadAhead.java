@@ -3,6 +3,8 @@ package io.weir.proxy.http;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
@@ -18,6 +20,11 @@ import java.util.ArrayDeque;
  * {@link #MAX_HELD_BYTES} of body or {@link #MAX_HELD_MESSAGES} messages — a client streaming an upload faster
  * than the upstream takes it, or a flood of pipelined requests. A read that decoded nothing (part of a head)
  * is followed by another, so a message never waits for a read nobody issues.
+ *
+ * <p>Reading ahead means a client's end of input (it shut its sending side: half-closure is on for downstream
+ * connections) is seen while its last request is still in flight. It is passed to the handler as a message,
+ * {@link ChannelInputShutdownEvent#INSTANCE}, in order after the requests before it, so that request still
+ * gets its response before the connection closes (as HAProxy does; a client that half-closes is not gone).
  */
 final class ReadAhead extends ChannelDuplexHandler {
 
@@ -56,6 +63,15 @@ final class ReadAhead extends ChannelDuplexHandler {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ChannelInputShutdownEvent.INSTANCE) {
+            channelRead(ctx, evt);
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         reading = false;
         readSocket(ctx);
@@ -63,7 +79,7 @@ final class ReadAhead extends ChannelDuplexHandler {
     }
 
     private void readSocket(ChannelHandlerContext ctx) {
-        if (!reading && heldBytes < MAX_HELD_BYTES && held.size() < MAX_HELD_MESSAGES && ctx.channel().isActive()) {
+        if (!reading && heldBytes < MAX_HELD_BYTES && !(ctx.channel() instanceof DuplexChannel d && d.isInputShutdown()) && held.size() < MAX_HELD_MESSAGES && ctx.channel().isActive()) {
             reading = true;
             ctx.read();
         }

@@ -44,4 +44,31 @@ class ConnectionCloseTest extends SocketTest {
             assertThat(rest.length - bodyStart).as("body bytes received").isEqualTo(size);
         }
     }
+
+    @Test
+    void aClientThatShutsItsSendingSideStillGetsEveryResponseThenTheClose() throws Exception {
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        TestBackend backend = track(TestBackend.start(r -> {
+            try {
+                // Hold the first answer until the client has shut its side, so Weir sees the end of input first.
+                answer.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Reply.text("answer to " + r.uri());
+        }));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", weir.port()), 5000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            answer.countDown();
+            // Both answers, in order, and then Weir closes: readAllBytes returns at its FIN.
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(all).containsSubsequence("HTTP/1.1 200", "answer to /a", "HTTP/1.1 200", "answer to /b");
+        }
+        assertThat(backend.received()).hasSize(2);
+    }
 }
