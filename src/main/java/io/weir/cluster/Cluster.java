@@ -39,6 +39,7 @@ public final class Cluster {
     /** Exactly one of the two is set: the normal balancer over endpoints, or the panic one over their views. */
     private record Snapshot(LoadBalancer<Endpoint> normal, LoadBalancer<PanicHost> panic) { }
     private final RetryBudget retryBudget;
+    private final io.weir.balance.BalancerSpec spec;
 
     public Cluster(ClusterConfig config, List<Endpoint> endpoints, LoadBalancerFactory balancerFactory) {
         this.config = config;
@@ -54,6 +55,19 @@ public final class Cluster {
         this.panicHosts = List.copyOf(views);
         this.snapshot = new Snapshot(balancerFactory.create(this.endpoints), null);
         this.retryBudget = new RetryBudget(config.name(), config.retryBudget(), System::nanoTime);
+        this.spec = ClusterManager.specOf(config);
+    }
+
+    /**
+     * The weight {@code endpoint} has in the balancer now: 0 while it takes no new traffic, its configured
+     * weight scaled down while slow start ramps it up. For the admin API and dashboard; not on the hot path.
+     */
+    public double effectiveWeight(Endpoint endpoint) {
+        boolean serving = panicking() ? endpoint.isMember() : endpoint.state() == EndpointState.HEALTHY;
+        if (!serving) {
+            return 0;
+        }
+        return endpoint.weight() * spec.rampFactor(endpoint.availableSinceNanos(), System.nanoTime());
     }
 
     public String name() {
