@@ -75,7 +75,6 @@ public final class HealthChecks implements AutoCloseable {
     }
 
     private synchronized void startCluster(Cluster cluster, boolean keepState) {
-        events.watch(cluster);
         cluster.config().health().check().ifPresent(check -> {
             if (check.initialState() == HealthCheckConfig.InitialState.UNHEALTHY && !keepState) {
                 log.info("cluster {}: endpoints take traffic once their first health check passes; until "
@@ -102,6 +101,9 @@ public final class HealthChecks implements AutoCloseable {
             detectors.put(cluster, detector);
             detector.start();
         });
+        // After the checkers applied their initial_state: that is where an endpoint starts, not news. Each
+        // endpoint's lastChange still says why it is in that state.
+        events.watch(cluster);
         cluster.rebuild();
     }
 

@@ -109,6 +109,9 @@ final class Listeners {
         } else if (config.protocol() == Protocol.HTTP) {
             Router router = Router.compile(config.routes(), clusters, state);
             metrics.watch(config.name(), router);
+            if (tls != null) {
+                tls.observeHandshakes(metrics.tlsHandshakes(config.name()));
+            }
             HttpListenerContext context = new HttpListenerContext(config, transport, router, tls);
             context.setObserver(observer);
             context.setSticky(sticky);

@@ -131,6 +131,7 @@ public final class Weir implements AutoCloseable {
 
     private void startObservers() throws IOException {
         metrics.watch(clusters);
+        metrics.watch(health.events());
         sticky = StickySessions.build(clusters, System::getenv);
         state = config.state().<StateStore>map(st -> RedisStateStore.connect(st.redisUri(), st.redisTimeout()))
                 .orElseGet(InMemoryStateStore::new);
@@ -143,7 +144,7 @@ public final class Weir implements AutoCloseable {
         if (config.accessLog().isPresent()) {
             accessLog = new AccessLog(config.accessLog().get());
             AccessLogSignals.reopenOnUsr1(accessLog);
-            Gauge.builder("weir.access.log.dropped", accessLog, AccessLog::dropped)
+            FunctionCounter.builder("weir.access.log.dropped", accessLog, AccessLog::dropped)
                     .description("access log lines dropped because the writer was behind").register(metrics.registry());
         }
     }
