@@ -10,8 +10,8 @@ import org.yaml.snakeyaml.nodes.Node;
 /** Binds the top of the file: {@code admin}, {@code listeners}, {@code clusters}. */
 final class ConfigBinder {
 
-    static final List<String> KEYS = List.of("admin", "listeners", "clusters", "access_log", "l4_access_log", "shutdown_timeout",
-            "state");
+    static final List<String> KEYS = List.of("admin", "listeners", "clusters", "access_log", "shutdown_timeout",
+            "state", "l4_access_log");
     static final List<String> STATE_KEYS = List.of("redis");
     static final List<String> REDIS_KEYS = List.of("uri", "timeout");
     static final List<String> ACCESS_LOG_KEYS = List.of("path", "format", "queue_size");
