@@ -3,6 +3,8 @@ package io.weir.accesslog;
 import io.weir.config.AccessLogConfig;
 import io.weir.proxy.http.RequestObserver;
 import io.weir.proxy.http.RequestOutcome;
+import io.weir.proxy.l4.ConnectionObserver;
+import io.weir.proxy.l4.ConnectionOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +22,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One line per request, written by its own thread. The event loop only offers the outcome to a bounded
+ * One line per request (or, for {@code l4_access_log}, per tcp connection and udp flow), written by its own thread. The event loop only offers the outcome to a bounded
  * queue: when the writer falls behind, lines are dropped and counted rather than buffered without bound
  * or waited for. {@link #reopen()} (SIGUSR1) reopens the file after logrotate moved it.
  */
-public final class AccessLog implements RequestObserver, AutoCloseable {
+public final class AccessLog implements RequestObserver, ConnectionObserver, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
 
-    private final AccessLogFormat format;
+    /** Formats what {@link #queue} holds: requests, or connections for an L4 log. */
+    private final AccessLogFormat<Object> format;
     private final String path;
-    private final BlockingQueue<RequestOutcome> queue;
+    private final BlockingQueue<Object> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final Thread writerThread;
@@ -39,7 +42,17 @@ public final class AccessLog implements RequestObserver, AutoCloseable {
     private Writer out;
 
     public AccessLog(AccessLogConfig config) throws IOException {
-        this.format = AccessLogFormat.of(config.format());
+        this(config, AccessLogFormat.of(config.format()));
+    }
+
+    /** The L4 access log: one line per tcp connection and udp flow, with {@code config}'s L4 format. */
+    public static AccessLog forConnections(AccessLogConfig config) throws IOException {
+        return new AccessLog(config, AccessLogFormat.connections(config.format()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private AccessLog(AccessLogConfig config, AccessLogFormat<?> format) throws IOException {
+        this.format = (AccessLogFormat<Object>) format;
         this.path = config.path();
         this.queue = new ArrayBlockingQueue<>(config.queueSize());
         this.out = open();
@@ -50,6 +63,15 @@ public final class AccessLog implements RequestObserver, AutoCloseable {
 
     @Override
     public void requestEnded(RequestOutcome outcome) {
+        offer(outcome);
+    }
+
+    @Override
+    public void connectionEnded(ConnectionOutcome outcome) {
+        offer(outcome);
+    }
+
+    private void offer(Object outcome) {
         if (!queue.offer(outcome)) {
             dropped.incrementAndGet();
         }
@@ -80,7 +102,7 @@ public final class AccessLog implements RequestObserver, AutoCloseable {
     private void writeLoop() {
         while (!closed || !queue.isEmpty()) {
             try {
-                RequestOutcome o = queue.poll(200, TimeUnit.MILLISECONDS);
+                Object o = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (reopen) {
                     reopen = false;
                     reopenNow();

@@ -3,6 +3,7 @@ package io.weir.accesslog;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.weir.config.AccessLogConfig;
 import io.weir.proxy.http.RequestOutcome;
+import io.weir.proxy.l4.ConnectionOutcome;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,54 +14,68 @@ import java.util.regex.Pattern;
 
 /**
  * Turns an outcome into one line: JSON, or a template whose {@code $name} variables are replaced
- * (nginx style). The template is compiled once; formatting runs on the writer thread.
+ * (nginx style). The template is compiled once; formatting runs on the writer thread. One kind for requests
+ * ({@link #of}), one for tcp connections and udp flows ({@link #connections}).
  */
-final class AccessLogFormat {
-
-    private static final List<String> VARIABLES = AccessLogConfig.VARIABLES;
+final class AccessLogFormat<T> {
 
     private static final Pattern VARIABLE = Pattern.compile("\\$([a-z_]+)");
 
+    private final List<String> variables;
+    private final Function<String, Function<T, Object>> getters;
     private final boolean json;
     private final List<Object> parts;
 
-    private AccessLogFormat(boolean json, List<Object> parts) {
+    private AccessLogFormat(List<String> variables, Function<String, Function<T, Object>> getters, boolean json,
+                            List<Object> parts) {
+        this.variables = variables;
+        this.getters = getters;
         this.json = json;
         this.parts = parts;
     }
 
-    /** {@code json} or a template; an unknown {@code $variable} is an error naming the known ones. */
-    static AccessLogFormat of(String format) {
+    /** {@code json} or a template of request variables; an unknown {@code $variable} is an error naming the known ones. */
+    static AccessLogFormat<RequestOutcome> of(String format) {
+        return compile(format, AccessLogConfig.VARIABLES, AccessLogFormat::getter);
+    }
+
+    /** As {@link #of}, with the variables of a tcp connection or udp flow. */
+    static AccessLogFormat<ConnectionOutcome> connections(String format) {
+        return compile(format, AccessLogConfig.L4_VARIABLES, AccessLogFormat::connectionGetter);
+    }
+
+    private static <T> AccessLogFormat<T> compile(String format, List<String> known,
+                                                  Function<String, Function<T, Object>> getters) {
         if (format.equals("json")) {
-            return new AccessLogFormat(true, List.of());
+            return new AccessLogFormat<>(known, getters, true, List.of());
         }
         List<Object> parts = new ArrayList<>();
         Matcher m = VARIABLE.matcher(format);
         int last = 0;
         while (m.find()) {
-            if (!VARIABLES.contains(m.group(1))) {
+            if (!known.contains(m.group(1))) {
                 throw new IllegalArgumentException("unknown access log variable $" + m.group(1)
-                        + "; known: " + String.join(", ", VARIABLES));
+                        + "; known: " + String.join(", ", known));
             }
             parts.add(format.substring(last, m.start()));
-            parts.add(getter(m.group(1)));
+            parts.add(getters.apply(m.group(1)));
             last = m.end();
         }
         parts.add(format.substring(last));
-        return new AccessLogFormat(false, parts);
+        return new AccessLogFormat<>(known, getters, false, parts);
     }
 
     @SuppressWarnings("unchecked")
-    String format(RequestOutcome o) {
+    String format(T o) {
         StringBuilder sb = new StringBuilder(256);
         if (json) {
             sb.append('{');
-            for (int i = 0; i < VARIABLES.size(); i++) {
-                Object v = getter(VARIABLES.get(i)).apply(o);
+            for (int i = 0; i < variables.size(); i++) {
+                Object v = getters.apply(variables.get(i)).apply(o);
                 if (i > 0) {
                     sb.append(',');
                 }
-                sb.append('"').append(VARIABLES.get(i)).append("\":");
+                sb.append('"').append(variables.get(i)).append("\":");
                 if (v == null) {
                     sb.append("null");
                 } else if (v instanceof Number) {
@@ -75,7 +90,7 @@ final class AccessLogFormat {
             if (part instanceof String s) {
                 sb.append(s);
             } else {
-                Object v = ((Function<RequestOutcome, Object>) part).apply(o);
+                Object v = ((Function<T, Object>) part).apply(o);
                 sb.append(v == null ? "-" : v);
             }
         }
@@ -101,6 +116,24 @@ final class AccessLogFormat {
             case "endpoint" -> RequestOutcome::endpoint;
             case "attempts" -> RequestOutcome::attempts;
             case "termination" -> RequestOutcome::termination;
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    private static Function<ConnectionOutcome, Object> connectionGetter(String name) {
+        return switch (name) {
+            case "time" -> o -> Instant.ofEpochMilli(o.startEpochMillis()).toString();
+            case "protocol" -> ConnectionOutcome::protocol;
+            case "downstream_ip" -> o -> o.downstream() == null ? null : o.downstream().getAddress().getHostAddress();
+            case "downstream_port" -> o -> o.downstream() == null ? null : o.downstream().getPort();
+            case "listener" -> ConnectionOutcome::listener;
+            case "cluster" -> ConnectionOutcome::cluster;
+            case "endpoint" -> ConnectionOutcome::endpoint;
+            case "bytes_in" -> o -> o.bytesIn() < 0 ? null : o.bytesIn();
+            case "bytes_out" -> o -> o.bytesOut() < 0 ? null : o.bytesOut();
+            case "duration_ms" -> o -> millis(o.durationNanos());
+            case "upstream_connect_ms" -> o -> o.upstreamConnectNanos() < 0 ? null : millis(o.upstreamConnectNanos());
+            case "termination" -> ConnectionOutcome::termination;
             default -> throw new IllegalArgumentException(name);
         };
     }

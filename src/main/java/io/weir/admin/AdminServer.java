@@ -39,13 +39,15 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
     private final Channel channel;
+    private final DashboardStream stream;
 
-    private AdminServer(Channel channel) {
+    private AdminServer(Channel channel, DashboardStream stream) {
         this.channel = channel;
+        this.stream = stream;
     }
 
-    static AdminServer start(AdminConfig config, AdminApi api, String token, EventLoopGroup group,
-                                    Transport transport) throws InterruptedException {
+    static AdminServer start(AdminConfig config, AdminApi api, DashboardStream stream, String token,
+                             EventLoopGroup group, Transport transport) throws InterruptedException {
         boolean loopback = isLoopback(config.listen().host());
         if (!loopback && token == null) {
             log.warn("admin listener {} is reachable beyond loopback and has no token (set admin.token_env): "
@@ -56,18 +58,24 @@ public final class AdminServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel c) {
                         c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                new Handler(api, token, loopback));
+                                new Handler(api, stream, token, loopback));
                     }
                 }).bind(new InetSocketAddress(config.listen().host(), config.listen().port())).sync().channel();
         log.info("admin listening on {}", ch.localAddress());
-        return new AdminServer(ch);
+        return new AdminServer(ch, stream);
     }
 
     /** Starts the admin listener of a running Weir. */
     public static AdminServer start(AdminConfig config, io.weir.runtime.Weir weir,
                                     io.weir.metrics.ProxyMetrics metrics, String token, EventLoopGroup group,
                                     Transport transport) throws InterruptedException {
-        return start(config, new AdminApi(weir, metrics), token, group, transport);
+        DashboardStream stream = new DashboardStream(new DashboardSnapshot(weir));
+        try {
+            return start(config, new AdminApi(weir, metrics), stream, token, group, transport);
+        } catch (RuntimeException | InterruptedException e) {
+            stream.close();
+            throw e;
+        }
     }
 
     private static boolean isLoopback(String host) {
@@ -85,15 +93,18 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        stream.close();
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final AdminApi api;
+        private final DashboardStream stream;
         private final byte[] token;
         private final boolean loopback;
 
-        Handler(AdminApi api, String token, boolean loopback) {
+        Handler(AdminApi api, DashboardStream stream, String token, boolean loopback) {
             this.api = api;
+            this.stream = stream;
             this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
             this.loopback = loopback;
         }
@@ -110,6 +121,10 @@ public final class AdminServer implements AutoCloseable {
                         ctx.channel().remoteAddress());
                 respond(ctx, method, keepAlive,
                         api.error(401, "a valid bearer token is required (Authorization: Bearer <token>)"));
+                return;
+            }
+            if (method.equals("GET") && path.equals("/api/events")) {
+                stream.subscribe(ctx.channel());
                 return;
             }
             String body = request.content().toString(StandardCharsets.UTF_8);

@@ -56,6 +56,18 @@ public record BalancerSpec(
                 DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT, PeakEwma.DEFAULT_HALF_LIFE);
     }
 
+    /**
+     * The share of its weight slow start gives a host available since {@code availableSinceNanos} (1 when slow
+     * start is off or the ramp is over): what the balancer uses, for the admin API and dashboard to show.
+     */
+    public double rampFactor(long availableSinceNanos, long nowNanos) {
+        if (slowStartWindow.isZero()) {
+            return 1;
+        }
+        return SlowStart.factor(slowStartWindow.toNanos(), slowStartAggression, slowStartMinWeightPercent / 100,
+                availableSinceNanos, nowNanos);
+    }
+
     public BalancerSpec withRingSize(int size) {
         return new BalancerSpec(policy, size, maglevTableSize, hashBalanceFactor, slowStartWindow,
                 slowStartAggression, slowStartMinWeightPercent, lrtHalfLife);

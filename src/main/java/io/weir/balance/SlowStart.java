@@ -66,6 +66,10 @@ public final class SlowStart implements LoadBalancerFactory {
 
     /** The weight factor of a host available since {@code since}, at {@code now}. */
     double factor(long since, long now) {
+        return factor(windowNanos, aggression, minFactor, since, now);
+    }
+
+    static double factor(long windowNanos, double aggression, double minFactor, long since, long now) {
         if (since == Long.MIN_VALUE) {
             return 1;
         }

@@ -41,6 +41,7 @@ public final class Cluster {
     private final RetryBudget retryBudget;
     /** The cluster of the same name that a reload put in this one's place; null while this one serves. */
     private volatile Cluster successor;
+    private final io.weir.balance.BalancerSpec spec;
 
     public Cluster(ClusterConfig config, List<Endpoint> endpoints, LoadBalancerFactory balancerFactory) {
         this.config = config;
@@ -56,6 +57,19 @@ public final class Cluster {
         this.panicHosts = List.copyOf(views);
         this.snapshot = new Snapshot(balancerFactory.create(this.endpoints), null);
         this.retryBudget = new RetryBudget(config.name(), config.retryBudget(), System::nanoTime);
+        this.spec = ClusterManager.specOf(config);
+    }
+
+    /**
+     * The weight {@code endpoint} has in the balancer now: 0 while it takes no new traffic, its configured
+     * weight scaled down while slow start ramps it up. For the admin API and dashboard; not on the hot path.
+     */
+    public double effectiveWeight(Endpoint endpoint) {
+        boolean serving = panicking() ? endpoint.isMember() : endpoint.state() == EndpointState.HEALTHY;
+        if (!serving) {
+            return 0;
+        }
+        return endpoint.weight() * spec.rampFactor(endpoint.availableSinceNanos(), System.nanoTime());
     }
 
     public String name() {

@@ -24,12 +24,24 @@ public final class Endpoint implements Host {
     private volatile EndpointState state = EndpointState.HEALTHY;
     private volatile boolean passingChecks = true;
     private volatile boolean ejected;
+    /** Written under the monitor, read by metrics from anywhere. */
+    private volatile long ejections;
     private final Outcomes outcomes = new Outcomes();
     /** Kept apart from {@link #state}: a health check that passes must not undo an operator's drain. */
     private volatile boolean draining;
     private volatile long drainingSinceNanos;
     /** Endpoints present when the cluster starts are not ramped: they have been "available since long ago". */
     private volatile long availableSinceNanos = Long.MIN_VALUE;
+    private final LatencyHistogram histogram = new LatencyHistogram();
+    private volatile StateChange lastChange = new StateChange(EndpointState.HEALTHY, "starting state",
+            System.currentTimeMillis());
+    private volatile StateListener stateListener;
+
+    /** Told of every change of {@link #state()}, while the endpoint's monitor is held: keep it short. */
+    @FunctionalInterface
+    public interface StateListener {
+        void changed(Endpoint endpoint, EndpointState from, StateChange change);
+    }
 
     public Endpoint(String id, InetSocketAddress address, int weight, PeakEwma latency) {
         this(id, address, weight, latency, 0);
@@ -66,10 +78,12 @@ public final class Endpoint implements Host {
 
     /** Takes no new requests from now on; those in flight finish (see {@code Cluster.drain}). */
     public synchronized void drain() {
+        EndpointState before = state();
         if (!draining) {
             drainingSinceNanos = System.nanoTime();
         }
         draining = true;
+        noteAvailability(before, "drained: no new requests, those in flight finish");
     }
 
     /** When the current drain began ({@link System#nanoTime}); meaningless while not draining. */
@@ -89,7 +103,7 @@ public final class Endpoint implements Host {
     public synchronized void undrain() {
         EndpointState before = state();
         draining = false;
-        noteAvailability(before);
+        noteAvailability(before, "undrained");
     }
 
     /** Whether this endpoint takes no new requests by the operator's choice: drained, or weight 0. */
@@ -130,14 +144,19 @@ public final class Endpoint implements Host {
     public synchronized void setState(EndpointState next) {
         EndpointState before = state();
         state = next;
-        noteAvailability(before);
+        noteAvailability(before, "set to " + next.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The active health checker's verdict. @return whether the combined state changed */
-    public synchronized boolean setPassingChecks(boolean passing) {
+    public boolean setPassingChecks(boolean passing) {
+        return setPassingChecks(passing, passing ? "health checks passing" : "health checks failing");
+    }
+
+    /** The active health checker's verdict and what it saw. @return whether the combined state changed */
+    public synchronized boolean setPassingChecks(boolean passing, String reason) {
         EndpointState before = state();
         passingChecks = passing;
-        return noteAvailability(before);
+        return noteAvailability(before, reason);
     }
 
     /** Counts this endpoint as available from now: one added to a running cluster ramps up under slow start. */
@@ -151,23 +170,55 @@ public final class Endpoint implements Host {
     }
 
     /** Outlier detection's verdict. @return whether the combined state changed */
-    public synchronized boolean setEjected(boolean isEjected) {
+    public boolean setEjected(boolean isEjected) {
+        return setEjected(isEjected, isEjected ? "ejected" : "re-admitted");
+    }
+
+    /** Outlier detection's verdict and its cause. @return whether the combined state changed */
+    public synchronized boolean setEjected(boolean isEjected, String reason) {
         EndpointState before = state();
+        if (isEjected && !ejected) {
+            ejections++;
+        }
         ejected = isEjected;
-        return noteAvailability(before);
+        return noteAvailability(before, reason);
+    }
+
+    /** Times outlier detection ejected this endpoint, since it was created: for metrics. */
+    public long ejections() {
+        return ejections;
     }
 
     public boolean isEjected() {
         return ejected;
     }
 
-    /** Becoming healthy again starts slow start's ramp. */
-    private boolean noteAvailability(EndpointState before) {
+    /** Becoming healthy again starts slow start's ramp; a change is remembered with its reason and announced. */
+    private boolean noteAvailability(EndpointState before, String reason) {
         EndpointState after = state();
-        if (after == EndpointState.HEALTHY && before != EndpointState.HEALTHY) {
+        if (after == before) {
+            return false;
+        }
+        if (after == EndpointState.HEALTHY) {
             availableSinceNanos = System.nanoTime();
         }
-        return after != before;
+        StateChange change = new StateChange(after, reason, System.currentTimeMillis());
+        lastChange = change;
+        StateListener listener = stateListener;
+        if (listener != null) {
+            listener.changed(this, before, change);
+        }
+        return true;
+    }
+
+    /** The last change of {@link #state()}: what it became, why, since when. */
+    public StateChange lastChange() {
+        return lastChange;
+    }
+
+    /** Sets the one listener told of state changes (the runtime's recent-events ring); replaces any before. */
+    public void onStateChange(StateListener listener) {
+        this.stateListener = listener;
     }
 
     /**
@@ -193,7 +244,15 @@ public final class Endpoint implements Host {
         outstanding.decrementAndGet();
         if (latencyNanos >= 0) {
             latency.observe(latencyNanos);
+            histogram.record(latencyNanos);
+        } else {
+            histogram.recordWithoutLatency();
         }
+    }
+
+    /** Latencies of the requests (L7) or connect times of the connections (L4) that ended here. */
+    public LatencyHistogram histogram() {
+        return histogram;
     }
 
     public void connectionOpened() {

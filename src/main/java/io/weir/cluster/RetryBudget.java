@@ -35,6 +35,7 @@ public final class RetryBudget {
     private final AtomicLong windowStart;
     private final AtomicInteger windowTaken = new AtomicInteger();
     private final LongAdder exhausted = new LongAdder();
+    private final LongAdder granted = new LongAdder();
     private final AtomicLong lastLogNanos;
     private final AtomicLong unloggedDenials = new AtomicLong();
 
@@ -66,6 +67,7 @@ public final class RetryBudget {
         int inFlight = retrying.get();
         if ((long) inFlight * 100 < (long) active.get() * percent || takeFloor()) {
             retrying.incrementAndGet();
+            granted.increment();
             return true;
         }
         exhausted.increment();
@@ -81,6 +83,11 @@ public final class RetryBudget {
     /** Retries refused because the budget was spent, since start: for metrics. */
     public long exhausted() {
         return exhausted.sum();
+    }
+
+    /** Retries granted since start: for metrics. */
+    public long granted() {
+        return granted.sum();
     }
 
     /** Retries in flight now. */

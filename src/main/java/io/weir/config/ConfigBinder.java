@@ -11,7 +11,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class ConfigBinder {
 
     static final List<String> KEYS = List.of("admin", "listeners", "clusters", "access_log", "shutdown_timeout",
-            "state");
+            "state", "l4_access_log");
     static final List<String> STATE_KEYS = List.of("redis");
     static final List<String> REDIS_KEYS = List.of("uri", "timeout");
     static final List<String> ACCESS_LOG_KEYS = List.of("path", "format", "queue_size");
@@ -59,11 +59,19 @@ final class ConfigBinder {
             listenerBinder.bind(nodes.get(i), i).ifPresent(listeners::add);
         }
         Optional<AccessLogConfig> accessLog = m.get("access_log").flatMap(this::accessLog);
+        Optional<AccessLogConfig> l4AccessLog = m.get("l4_access_log").flatMap(this::l4AccessLog);
         return new WeirConfig(file, admin, List.copyOf(listeners), List.copyOf(clusters), accessLog,
                 m.duration("shutdown_timeout", WeirConfig.DEFAULT_SHUTDOWN_TIMEOUT),
                 m.map("state", "state", STATE_KEYS).flatMap(st -> st.map("redis", "redis", REDIS_KEYS))
                         .flatMap(r -> r.requiredNonEmptyString("uri").map(uri -> new StateConfig(uri,
-                                r.duration("timeout", StateConfig.DEFAULT_TIMEOUT)))));
+                                r.duration("timeout", StateConfig.DEFAULT_TIMEOUT)))), l4AccessLog);
+    }
+
+    private Optional<AccessLogConfig> l4AccessLog(Node node) {
+        return reader.map(node, "l4_access_log", ACCESS_LOG_KEYS).map(m -> new AccessLogConfig(
+                m.nonEmptyString("path").orElse(AccessLogConfig.STDOUT),
+                m.convert("format", AccessLogConfig::checkL4Format).orElse(AccessLogConfig.JSON),
+                m.integer("queue_size", 16, 1 << 22).orElse(AccessLogConfig.DEFAULT_QUEUE_SIZE)));
     }
 
     private Optional<AccessLogConfig> accessLog(Node node) {

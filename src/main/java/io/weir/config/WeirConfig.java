@@ -10,16 +10,24 @@ import java.util.Optional;
  *
  * @param shutdownTimeout on SIGTERM, how long in-flight requests may take to finish before Weir closes anyway
  * @param state           the store shared by several nodes (Redis); absent = each node keeps its own
+ * @param l4AccessLog     one line per tcp connection and udp flow; absent = not logged
  */
 public record WeirConfig(Path source, Optional<AdminConfig> admin, List<ListenerConfig> listeners,
                          List<ClusterConfig> clusters, Optional<AccessLogConfig> accessLog,
-                         Duration shutdownTimeout, Optional<StateConfig> state) {
+                         Duration shutdownTimeout, Optional<StateConfig> state, Optional<AccessLogConfig> l4AccessLog) {
 
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Without an L4 access log. */
+    public WeirConfig(Path source, Optional<AdminConfig> admin, List<ListenerConfig> listeners,
+                      List<ClusterConfig> clusters, Optional<AccessLogConfig> accessLog,
+                      Duration shutdownTimeout, Optional<StateConfig> state) {
+        this(source, admin, listeners, clusters, accessLog, shutdownTimeout, state, Optional.empty());
+    }
+
     /** The same configuration with another cluster list (admin API edits applied over the file). */
     public WeirConfig withClusters(List<ClusterConfig> next) {
-        return new WeirConfig(source, admin, listeners, next, accessLog, shutdownTimeout, state);
+        return new WeirConfig(source, admin, listeners, next, accessLog, shutdownTimeout, state, l4AccessLog);
     }
 
     public Optional<ClusterConfig> cluster(String name) {

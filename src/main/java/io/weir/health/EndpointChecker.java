@@ -61,7 +61,7 @@ final class EndpointChecker {
      * starts probing. The first probe waits a random part of the jitter, so a cluster's endpoints spread out.
      */
     void start() {
-        endpoint.setPassingChecks(tracker.healthy());
+        endpoint.setPassingChecks(tracker.healthy(), tracker.last().reason());
         running = true;
         loop.execute(() -> schedule(randomJitter()));
     }
@@ -124,7 +124,7 @@ final class EndpointChecker {
         } else {
             log.warn("cluster {} endpoint {} is unhealthy: {}", cluster.name(), endpoint, t.reason());
         }
-        if (endpoint.setPassingChecks(t.healthy())) {
+        if (endpoint.setPassingChecks(t.healthy(), t.reason())) {
             cluster.rebuild();
         }
     }

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.ClusterManager;
 import io.weir.cluster.Endpoint;
+import io.weir.cluster.EndpointEvents;
 import io.weir.config.HealthCheckConfig;
 import io.weir.runtime.Transport;
 import org.slf4j.Logger;
@@ -33,6 +34,7 @@ public final class HealthChecks implements AutoCloseable {
     private final Map<Endpoint, EndpointChecker> checkers = new IdentityHashMap<>();
     private final Map<Cluster, List<EndpointChecker>> checkersOf = new IdentityHashMap<>();
     private final Map<Cluster, OutlierDetector> detectors = new IdentityHashMap<>();
+    private final EndpointEvents events = new EndpointEvents();
     private final EventLoopGroup loops;
     private final Transport transport;
 
@@ -92,13 +94,16 @@ public final class HealthChecks implements AutoCloseable {
         if (cluster.config().health().check().isEmpty()) {
             // An endpoint that nothing checks any more (a reload removed its health_check) is not held
             // unhealthy by an old verdict.
-            cluster.endpoints().forEach(e -> e.setPassingChecks(true));
+            cluster.endpoints().forEach(e -> e.setPassingChecks(true, "no health_check configured any more"));
         }
         cluster.config().health().outlierDetection().ifPresent(outlier -> {
             OutlierDetector detector = new OutlierDetector(cluster, outlier, loops.next());
             detectors.put(cluster, detector);
             detector.start();
         });
+        // After the checkers applied their initial_state: that is where an endpoint starts, not news. Each
+        // endpoint's lastChange still says why it is in that state.
+        events.watch(cluster);
         cluster.rebuild();
     }
 
@@ -120,6 +125,11 @@ public final class HealthChecks implements AutoCloseable {
                     : new TcpProbe(bootstrap.option(ChannelOption.AUTO_READ, false), endpoint.address(), check);
             case HTTP -> new HttpProbe(bootstrap, endpoint, check);
         };
+    }
+
+    /** Recent state changes of every endpoint checked here (and drains), for the dashboard and metrics. */
+    public EndpointEvents events() {
+        return events;
     }
 
     /** The last active-check transition of {@code endpoint} (reason and time), for the admin API. */

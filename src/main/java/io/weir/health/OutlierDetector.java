@@ -107,7 +107,7 @@ final class OutlierDetector {
         int times = timesEjected.merge(e, 1, Integer::sum);
         Duration time = ejectionTime(config, times);
         lastEjections.put(e, new Ejection(why, System.currentTimeMillis(), time, times));
-        e.setEjected(true);
+        e.setEjected(true, "ejected for " + Reasons.human(time) + " (ejection #" + times + "): " + why);
         cluster.rebuild();
         log.warn("cluster {} endpoint {} ejected for {} (ejection #{}): {}", cluster.name(), e,
                 Reasons.human(time), times, why);
@@ -131,7 +131,7 @@ final class OutlierDetector {
             return;
         }
         e.outcomes().resetStreak();
-        e.setEjected(false);
+        e.setEjected(false, "re-admitted after " + Reasons.human(after) + " ejected");
         cluster.rebuild();
         log.info("cluster {} endpoint {} re-admitted after {} ejected{}", cluster.name(), e, Reasons.human(after),
                 cluster.config().slowStart().map(s -> ", ramping up over slow_start " + Reasons.human(s)).orElse(""));

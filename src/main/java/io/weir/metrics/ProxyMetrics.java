@@ -14,7 +14,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.ClusterManager;
 import io.weir.cluster.Endpoint;
+import io.weir.cluster.EndpointEvents;
 import io.weir.cluster.EndpointState;
+import io.weir.tls.HandshakeObserver;
+import java.util.Locale;
 import io.weir.proxy.http.RequestObserver;
 import io.weir.proxy.http.RequestOutcome;
 import io.weir.proxy.http.route.RateLimiter;
@@ -72,13 +75,16 @@ public final class ProxyMetrics implements RequestObserver {
     }
 
     private static final java.util.List<String> CLUSTER_GAUGES = java.util.List.of("weir.retry.budget.exhausted",
-            "weir.retries.in.flight", "weir.cluster.panic", "weir.endpoint.outstanding.requests",
-            "weir.endpoint.connections", "weir.endpoint.healthy");
+            "weir.retries", "weir.retries.in.flight", "weir.cluster.panic", "weir.endpoint.outstanding.requests",
+            "weir.endpoint.connections", "weir.endpoint.healthy", "weir.ejections");
 
     private void watch(Cluster cluster) {
         {
             FunctionCounter.builder("weir.retry.budget.exhausted", cluster.retryBudget(), b -> b.exhausted())
                     .description("retries refused because the cluster's retry budget was spent")
+                    .tags("cluster", cluster.name()).register(registry);
+            FunctionCounter.builder("weir.retries", cluster.retryBudget(), b -> b.granted())
+                    .description("retries made (a request's second and later tries)")
                     .tags("cluster", cluster.name()).register(registry);
             Gauge.builder("weir.retries.in.flight", cluster.retryBudget(), b -> b.retrying())
                     .description("retries in flight").tags("cluster", cluster.name()).register(registry);
@@ -95,8 +101,41 @@ public final class ProxyMetrics implements RequestObserver {
                 Gauge.builder("weir.endpoint.healthy", e, x -> x.state() == EndpointState.HEALTHY ? 1 : 0)
                         .description("1 when the endpoint takes traffic")
                         .tags("cluster", cluster.name(), "endpoint", e.id()).register(registry);
+                FunctionCounter.builder("weir.ejections", e, Endpoint::ejections)
+                        .description("times outlier detection ejected the endpoint")
+                        .tags("cluster", cluster.name(), "endpoint", e.id()).register(registry);
             }
         }
+    }
+
+    /**
+     * {@code weir_health_transitions_total{cluster, endpoint, to}}: changes of endpoint state (to healthy,
+     * unhealthy, ejected, draining) from health checks, outlier detection and drains. Rare: found per event.
+     */
+    public void watch(EndpointEvents events) {
+        events.subscribe(ev -> Counter.builder("weir.health.transitions")
+                .description("endpoint state changes, by the state entered")
+                .tags("cluster", ev.cluster(), "endpoint", ev.endpoint(), "to", ev.to().name().toLowerCase(Locale.ROOT))
+                .register(registry).increment());
+    }
+
+    /** {@code weir_tls_handshakes_total{listener, result}}: downstream TLS handshakes, {@code success} or {@code failure}. */
+    public HandshakeObserver tlsHandshakes(String listener) {
+        Counter ok = Counter.builder("weir.tls.handshakes").description("downstream TLS handshakes by result")
+                .tags("listener", listener, "result", "success").register(registry);
+        Counter failed = Counter.builder("weir.tls.handshakes").description("downstream TLS handshakes by result")
+                .tags("listener", listener, "result", "failure").register(registry);
+        return new HandshakeObserver() {
+            @Override
+            public void succeeded() {
+                ok.increment();
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                failed.increment();
+            }
+        };
     }
 
     /** Counters of cookie affinity: sessions re-pinned, cookies that named no endpoint. */

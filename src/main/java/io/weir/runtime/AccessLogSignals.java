@@ -13,9 +13,14 @@ final class AccessLogSignals {
     private AccessLogSignals() {
     }
 
-    static void reopenOnUsr1(AccessLog accessLog) {
+    /** One handler for every access log given (null ones are skipped); none given, none installed. */
+    static void reopenOnUsr1(AccessLog... logs) {
+        java.util.List<AccessLog> open = java.util.Arrays.stream(logs).filter(java.util.Objects::nonNull).toList();
+        if (open.isEmpty()) {
+            return;
+        }
         try {
-            Signal.handle(new Signal("USR1"), s -> accessLog.reopen());
+            Signal.handle(new Signal("USR1"), s -> open.forEach(AccessLog::reopen));
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             log.warn("SIGUSR1 cannot be handled on this platform ({}); the access log will not reopen on it",
                     e.getMessage());

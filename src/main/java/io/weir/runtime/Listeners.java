@@ -71,6 +71,8 @@ final class Listeners {
     private final ProxyMetrics metrics;
     /** Rebuilt on reload (same key, so cookies stay valid); every http listener's context follows. */
     private volatile StickySessions sticky;
+    /** Told of every tcp connection and udp flow as it ends: the L4 access log. */
+    private volatile io.weir.proxy.l4.ConnectionObserver connections = io.weir.proxy.l4.ConnectionObserver.NONE;
 
     Listeners(Transport transport, EventLoopGroup boss, EventLoopGroup workers, RequestObserver observer,
               StateStore state, StickySessions sticky, ProxyMetrics metrics) {
@@ -85,6 +87,11 @@ final class Listeners {
 
     StateStore state() {
         return state;
+    }
+
+    /** For listeners bound from now on (set before the first bind). */
+    void observeConnections(io.weir.proxy.l4.ConnectionObserver observer) {
+        connections = observer;
     }
 
     synchronized void setSticky(StickySessions next) {
@@ -105,10 +112,14 @@ final class Listeners {
     Bound bind(ListenerConfig config, ClusterManager clusters, ServerTls tls) throws InterruptedException {
         if (config.protocol() == Protocol.TCP) {
             TcpListener tcp = new TcpListener(config, transport, clusters);
+            tcp.observeConnections(connections);
             return new Bound(config, tcp.bind(boss, workers), null, null, tcp, null);
         } else if (config.protocol() == Protocol.HTTP) {
             Router router = Router.compile(config.routes(), clusters, state);
             metrics.watch(config.name(), router);
+            if (tls != null) {
+                tls.observeHandshakes(metrics.tlsHandshakes(config.name()));
+            }
             HttpListenerContext context = new HttpListenerContext(config, transport, router, tls);
             context.setObserver(observer);
             context.setSticky(sticky);
@@ -120,6 +131,7 @@ final class Listeners {
             return new Bound(config, address, http, context, null, null);
         } else {
             UdpListener udp = new UdpListener(config, transport, clusters);
+            udp.observeFlows(connections);
             return new Bound(config, udp.bind(workers), null, null, null, udp);
         }
     }

@@ -24,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.weir.state.InMemoryStateStore;
 import io.weir.state.RedisStateStore;
 import io.weir.state.StateStore;
@@ -74,6 +73,7 @@ public final class Weir implements AutoCloseable {
                 return t;
             });
     private AccessLog accessLog;
+    private AccessLog l4AccessLog;
     private StickySessions sticky = StickySessions.NONE;
     /** Where scope: global rate limits keep their buckets: Redis when configured, else this process. */
     private StateStore state;
@@ -131,6 +131,7 @@ public final class Weir implements AutoCloseable {
 
     private void startObservers() throws IOException {
         metrics.watch(clusters);
+        metrics.watch(health.events());
         sticky = StickySessions.build(clusters, System::getenv);
         state = config.state().<StateStore>map(st -> RedisStateStore.connect(st.redisUri(), st.redisTimeout()))
                 .orElseGet(InMemoryStateStore::new);
@@ -142,10 +143,15 @@ public final class Weir implements AutoCloseable {
         metrics.watch(sticky);
         if (config.accessLog().isPresent()) {
             accessLog = new AccessLog(config.accessLog().get());
-            AccessLogSignals.reopenOnUsr1(accessLog);
-            Gauge.builder("weir.access.log.dropped", accessLog, AccessLog::dropped)
+            FunctionCounter.builder("weir.access.log.dropped", accessLog, AccessLog::dropped)
                     .description("access log lines dropped because the writer was behind").register(metrics.registry());
         }
+        if (config.l4AccessLog().isPresent()) {
+            l4AccessLog = AccessLog.forConnections(config.l4AccessLog().get());
+            FunctionCounter.builder("weir.l4.access.log.dropped", l4AccessLog, AccessLog::dropped)
+                    .description("L4 access log lines dropped because the writer was behind").register(metrics.registry());
+        }
+        AccessLogSignals.reopenOnUsr1(accessLog, l4AccessLog);
     }
 
     private RequestObserver observer() {
@@ -179,6 +185,9 @@ public final class Weir implements AutoCloseable {
 
     private void bindAll() throws InterruptedException {
         listeners = new Listeners(transport, boss, workers, observer(), state, sticky, metrics);
+        if (l4AccessLog != null) {
+            listeners.observeConnections(l4AccessLog);
+        }
         for (ListenerConfig listener : config.listeners()) {
             listeners.put(listeners.bind(listener, clusters));
         }
@@ -388,6 +397,9 @@ public final class Weir implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (accessLog != null) {
             accessLog.close();
+        }
+        if (l4AccessLog != null) {
+            l4AccessLog.close();
         }
         if (state != null) {
             state.close();

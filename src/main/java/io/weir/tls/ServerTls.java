@@ -35,6 +35,7 @@ public final class ServerTls {
     private final long handshakeTimeoutMillis;
     /** Swapped whole when the certificate files change: new handshakes see the new ones, open connections keep theirs. */
     private volatile Mapping<String, SslContext> byName;
+    private volatile HandshakeOutcome handshakes = new HandshakeOutcome(HandshakeObserver.NONE);
 
     private ServerTls(TlsConfig config, Mapping<String, SslContext> byName) {
         this.config = config;
@@ -103,6 +104,16 @@ public final class ServerTls {
             throw new GeneralSecurityException("tls: no certificate configured");
         }
         return mapping.build();
+    }
+
+    /** Reports how each handshake of this listener ends (metrics). */
+    public void observeHandshakes(HandshakeObserver observer) {
+        handshakes = new HandshakeOutcome(observer);
+    }
+
+    /** Puts TLS in front of a new connection's pipeline: {@link #newHandler()}, then the handshake's reporter. */
+    public void addTo(io.netty.channel.ChannelPipeline pipeline) {
+        pipeline.addLast(newHandler(), handshakes);
     }
 
     /** The first handler of a TLS connection: picks the certificate by SNI, then decrypts. */

@@ -51,7 +51,7 @@ class AdminApiTest {
             assertThat(admin(weir, "GET", "/api/info").body()).contains("uptime_seconds");
             HttpResponse<String> page = admin(weir, "GET", "/dashboard");
             assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
-            assertThat(page.body()).contains("api/clusters");
+            assertThat(page.body()).contains("api/events");
             HttpResponse<String> missing = admin(weir, "GET", "/nope");
             assertThat(missing.statusCode()).isEqualTo(404);
             assertThat(missing.body()).contains("\"error\"");

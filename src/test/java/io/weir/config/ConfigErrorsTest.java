@@ -33,7 +33,7 @@ class ConfigErrorsTest {
                 "clusters: [ { name: api, endpoints: [ 127.0.0.1:9001 ] } ]",
                 "upstreams: []"))).containsExactly(
                 "weir.yaml:3:5: duplicate key 'name' in listener",
-                "weir.yaml:7:1: unknown key 'upstreams' in the top level; expected one of: admin, listeners, clusters, access_log, shutdown_timeout, state");
+                "weir.yaml:7:1: unknown key 'upstreams' in the top level; expected one of: admin, listeners, clusters, access_log, shutdown_timeout, state, l4_access_log");
     }
 
     @Test

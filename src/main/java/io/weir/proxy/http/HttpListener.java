@@ -53,7 +53,7 @@ public final class HttpListener {
                         ChannelPipeline p = ch.pipeline();
                         if (context.tls() != null) {
                             // Replaced by the SslHandler for the certificate the client's SNI names.
-                            p.addLast(context.tls().newHandler());
+                            context.tls().addTo(p);
                         }
                         DownstreamTimeouts timeouts = new DownstreamTimeouts(headerTimeout, idleTimeout);
                         StrictRequestDecoder decoder = new StrictRequestDecoder(config.maxRequestLine(),

@@ -41,7 +41,7 @@ final class IdleTimer implements Runnable {
         }
         long idle = idleNanos();
         if (idle >= timeoutNanos) {
-            session.close();
+            session.close("idle timeout " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + "ms");
         } else {
             schedule(timeoutNanos - idle);
         }

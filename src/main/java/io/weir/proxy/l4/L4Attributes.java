@@ -13,6 +13,8 @@ final class L4Attributes {
     static final AttributeKey<ConnectionAddresses> ADDRESSES = AttributeKey.valueOf("weir.l4.addresses");
     /** The cluster the SNI of the ClientHello chose. */
     static final AttributeKey<Cluster> CLUSTER = AttributeKey.valueOf("weir.l4.cluster");
+    /** The connection's access-log record, when there is an L4 access log. */
+    static final AttributeKey<ConnectionRecord> RECORD = AttributeKey.valueOf("weir.l4.record");
 
     private L4Attributes() {
     }

@@ -41,9 +41,18 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
         Channel downstream = ctx.channel();
         Cluster routed = downstream.attr(L4Attributes.CLUSTER).get();
         Cluster cluster = routed != null ? routed : context.cluster();
+        ConnectionRecord record = downstream.attr(L4Attributes.RECORD).get();
+        if (record != null) {
+            record.cluster(cluster.name());
+        }
         new UpstreamConnector(downstream, cluster, context.transport(),
                 (upstream, endpoint) -> connected(ctx, cluster, upstream, endpoint),
-                downstream::close).connect();
+                why -> {
+                    if (record != null) {
+                        record.terminated(why);
+                    }
+                    downstream.close();
+                }).connect();
         ctx.fireChannelActive();
     }
 
@@ -77,6 +86,10 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("tcp {}: closed before its upstream was connected: {}", ctx.channel().remoteAddress(),
                 cause.toString());
+        ConnectionRecord record = ctx.channel().attr(L4Attributes.RECORD).get();
+        if (record != null) {
+            record.terminated("downstream error before the upstream was connected: " + cause.getMessage());
+        }
         ctx.close();
     }
 
@@ -87,7 +100,14 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
             upstream.close();
             return;
         }
-        TcpSession session = new TcpSession(downstream, upstream);
+        ConnectionRecord record = downstream.attr(L4Attributes.RECORD).get();
+        TcpSession session = new TcpSession(downstream, upstream, record);
+        if (record != null) {
+            record.connected(endpoint.id(), upstream);
+            if (replay != null) {
+                record.fromDownstream(replay.readableBytes());
+            }
+        }
         upstream.pipeline().addLast(new Relay(session));
         ctx.pipeline().replace(this, "relay", new Relay(session));
         cluster.config().proxyProtocol().ifPresent(version -> {

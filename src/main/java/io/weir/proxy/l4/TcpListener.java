@@ -30,7 +30,13 @@ public final class TcpListener {
      */
     public void update(ClusterManager clusters) {
         TcpListenerContext c = context;
-        context = TcpListenerContext.of(c.config(), c.transport(), clusters);
+        context = TcpListenerContext.of(c.config(), c.transport(), clusters, c.observer());
+    }
+
+    /** Reports each connection as it ends (the L4 access log); set before {@link #bind}. */
+    public void observeConnections(ConnectionObserver observer) {
+        TcpListenerContext c = context;
+        context = TcpListenerContext.of(c.config(), c.transport(), c.clusters(), observer);
     }
 
     /** Binds and returns the bound address (the port is the real one when the config said 0). */
@@ -52,6 +58,7 @@ public final class TcpListener {
                     protected void initChannel(Channel ch) {
                         TcpListenerContext context = TcpListener.this.context;
                         ChannelPipeline p = ch.pipeline();
+                        ConnectionRecord.start(ch, config.name(), context.observer());
                         // The PROXY header comes first on the wire, then the ClientHello.
                         if (context.proxyProtocolSources() != null) {
                             p.addLast(new ProxyProtocolReader(context.proxyProtocolSources(),

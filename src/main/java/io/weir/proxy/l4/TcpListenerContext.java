@@ -12,13 +12,18 @@ import io.weir.runtime.Transport;
  * expected).
  */
 record TcpListenerContext(ListenerConfig config, Transport transport, ClusterManager clusters, Cluster cluster,
-                          SniTable sni, TrustedProxies proxyProtocolSources) {
+                          SniTable sni, TrustedProxies proxyProtocolSources, ConnectionObserver observer) {
 
     static TcpListenerContext of(ListenerConfig config, Transport transport, ClusterManager clusters) {
+        return of(config, transport, clusters, ConnectionObserver.NONE);
+    }
+
+    static TcpListenerContext of(ListenerConfig config, Transport transport, ClusterManager clusters,
+                                 ConnectionObserver observer) {
         Cluster cluster = clusters.require(config.cluster().orElseThrow());
         SniTable sni = config.sniRoutes().isEmpty() ? null : new SniTable(config.sniRoutes(), clusters, cluster);
         TrustedProxies sources = config.acceptProxyProtocol()
                 ? TrustedProxies.of(config.trustedProxyProtocolSources()) : null;
-        return new TcpListenerContext(config, transport, clusters, cluster, sni, sources);
+        return new TcpListenerContext(config, transport, clusters, cluster, sni, sources, observer);
     }
 }

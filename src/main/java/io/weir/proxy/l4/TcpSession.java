@@ -34,10 +34,17 @@ final class TcpSession {
     private boolean upstreamEof;
     private int directionsDone;
     private long lastActivityNanos = System.nanoTime();
+    /** The L4 access log's record of the connection; null when there is none (no log, a WebSocket tunnel). */
+    private final ConnectionRecord record;
 
     TcpSession(Channel downstream, Channel upstream) {
+        this(downstream, upstream, null);
+    }
+
+    TcpSession(Channel downstream, Channel upstream, ConnectionRecord record) {
         this.downstream = downstream;
         this.upstream = upstream;
+        this.record = record;
     }
 
     Channel downstream() {
@@ -73,6 +80,9 @@ final class TcpSession {
         } else if (splice && downstream instanceof EpollSocketChannel down
                 && upstream instanceof EpollSocketChannel up) {
             spliced = true;
+            if (record != null) {
+                record.spliced();
+            }
             // splice needs level-triggered epoll; with AUTO_READ on, Netty pauses reading itself while the
             // target socket is full, so splice keeps the same backpressure as read-after-write.
             for (EpollSocketChannel ch : new EpollSocketChannel[] {down, up}) {
@@ -97,6 +107,9 @@ final class TcpSession {
     /** Copy mode: bytes read from {@code from} are written to its peer; the next read waits for the write. */
     void forward(Channel from, Object msg) {
         lastActivityNanos = System.nanoTime();
+        if (record != null) {
+            count(from, ((ByteBuf) msg).readableBytes());
+        }
         peer(from).writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
                 if (from == downstream ? !downstreamEof : !upstreamEof) {
@@ -106,6 +119,14 @@ final class TcpSession {
                 abort(f.channel(), f.cause());
             }
         });
+    }
+
+    private void count(Channel from, long bytes) {
+        if (from == downstream) {
+            record.fromDownstream(bytes);
+        } else {
+            record.fromUpstream(bytes);
+        }
     }
 
     /**
@@ -128,12 +149,13 @@ final class TcpSession {
         // An empty write is queued behind pending data (buffers or splice tasks), so the FIN follows the bytes.
         to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess() || !(to instanceof DuplexChannel duplex)) {
-                close();
+                close(f.isSuccess() ? "ok" : (to == downstream ? "downstream" : "upstream") + " write failed: "
+                        + f.cause().getMessage());
                 return;
             }
             duplex.shutdownOutput().addListener(done -> {
                 if (++directionsDone == 2) {
-                    close();
+                    close("ok");
                 }
             });
         });
@@ -173,20 +195,29 @@ final class TcpSession {
         log.debug("tcp {} → {}: {} side failed, resetting the other: {}", downstream.remoteAddress(),
                 upstream.remoteAddress(), failed == downstream ? "downstream" : "upstream", cause.toString());
         closing = true;
+        terminated((failed == downstream ? "downstream" : "upstream") + " error: " + cause.getMessage());
         reset(peer(failed));
         failed.close();
+    }
+
+    private void terminated(String why) {
+        if (record != null) {
+            record.terminated(why);
+        }
     }
 
     /** A side closed without our asking (e.g. after an error): the other is reset. */
     void closed(Channel side) {
         if (!closing) {
             closing = true;
+            terminated((side == downstream ? "downstream" : "upstream") + " closed");
             reset(peer(side));
         }
     }
 
-    /** Ends both sides with a normal close (FIN). */
-    void close() {
+    /** Ends both sides with a normal close (FIN), for {@code why} (the access log's termination). */
+    void close(String why) {
+        terminated(why);
         closing = true;
         downstream.close();
         upstream.close();

@@ -32,11 +32,23 @@ final class UdpFlow {
     private ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private long lastActiveNanos = System.nanoTime();
     private boolean closed;
+    private final long startMillis = System.currentTimeMillis();
+    private final long startNanos = System.nanoTime();
+    private final String listenerName;
+    private final String clusterName;
+    private final ConnectionObserver observer;
+    private long connectNanos = -1;
+    private long bytesIn;
+    private long bytesOut;
 
-    UdpFlow(InetSocketAddress client, Endpoint endpoint, UdpFlowTable table, Channel listener, Transport transport) {
+    UdpFlow(InetSocketAddress client, Endpoint endpoint, UdpFlowTable table, Channel listener, Transport transport,
+            String listenerName, String clusterName, ConnectionObserver observer) {
         this.client = client;
         this.endpoint = endpoint;
         this.table = table;
+        this.listenerName = listenerName;
+        this.clusterName = clusterName;
+        this.observer = observer;
         endpoint.requestStarted();
         ChannelFuture connect = new Bootstrap()
                 .group(listener.eventLoop())
@@ -47,14 +59,15 @@ final class UdpFlow {
         // A socket closed under the flow (an error) ends the flow, so the client's next datagram starts a new one.
         upstream.closeFuture().addListener(f -> {
             if (!closed) {
-                table.remove(this);
+                table.remove(this, "upstream socket closed");
             }
         });
         connect.addListener(f -> {
             if (f.isSuccess()) {
+                connectNanos = System.nanoTime() - startNanos;
                 flushPending();
             } else {
-                table.remove(this);
+                table.remove(this, "upstream socket failed: " + f.cause().getMessage());
             }
         });
     }
@@ -74,6 +87,7 @@ final class UdpFlow {
     /** Sends one client datagram upstream; takes ownership of {@code payload}. */
     void send(ByteBuf payload) {
         lastActiveNanos = System.nanoTime();
+        bytesIn += payload.readableBytes();
         if (pending != null) {
             if (pending.size() < MAX_PENDING) {
                 pending.add(payload);
@@ -101,7 +115,8 @@ final class UdpFlow {
         upstream.flush();
     }
 
-    void close() {
+    /** Ends the flow for {@code why} (the access log's termination). */
+    void close(String why) {
         if (closed) {
             return;
         }
@@ -112,6 +127,10 @@ final class UdpFlow {
         }
         upstream.close();
         endpoint.requestEnded(-1);
+        if (observer != ConnectionObserver.NONE) {
+            observer.connectionEnded(new ConnectionOutcome(startMillis, "udp", client, listenerName, clusterName,
+                    endpoint.id(), bytesIn, bytesOut, System.nanoTime() - startNanos, connectNanos, why));
+        }
     }
 
     /** Replies from the endpoint go back to the client from the listener's own address. */
@@ -119,6 +138,7 @@ final class UdpFlow {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket reply) {
             lastActiveNanos = System.nanoTime();
+            bytesOut += reply.content().readableBytes();
             table.replied(UdpFlow.this, reply.content().retain());
         }
 

@@ -38,8 +38,17 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
     private volatile int size;
     private volatile long evictions;
 
+    private volatile ConnectionObserver observer = ConnectionObserver.NONE;
+    private volatile String listenerName = "";
+
     void setCluster(Cluster cluster) {
         this.cluster = cluster;
+    }
+
+    /** Reports each flow as it ends (the L4 access log). */
+    void observeFlows(String listenerName, ConnectionObserver observer) {
+        this.listenerName = listenerName;
+        this.observer = observer;
     }
 
     UdpFlowTable(Cluster cluster, Transport transport, long idleTimeoutNanos, int maxFlows) {
@@ -92,10 +101,10 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
             Iterator<UdpFlow> oldest = flows.values().iterator();
             UdpFlow evicted = oldest.next();
             oldest.remove();
-            evicted.close();
+            evicted.close("evicted: max_flows " + maxFlows + " reached");
             evictions++;
         }
-        UdpFlow flow = new UdpFlow(client, endpoint, this, listener, transport);
+        UdpFlow flow = new UdpFlow(client, endpoint, this, listener, transport, listenerName, cluster.name(), observer);
         flows.put(client, flow);
         size = flows.size();
         return flow;
@@ -110,11 +119,11 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
         listener.writeAndFlush(new DatagramPacket(payload, flow.client()), listener.voidPromise());
     }
 
-    void remove(UdpFlow flow) {
+    void remove(UdpFlow flow, String why) {
         if (flows.remove(flow.client(), flow)) {
             size = flows.size();
         }
-        flow.close();
+        flow.close(why);
     }
 
     private void expire() {
@@ -127,7 +136,7 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
                 break;
             }
             it.remove();
-            flow.close();
+            flow.close("idle timeout " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + "ms");
         }
         size = flows.size();
     }
@@ -137,7 +146,7 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
         if (sweeper != null) {
             sweeper.cancel(false);
         }
-        flows.values().forEach(UdpFlow::close);
+        flows.values().forEach(f -> f.close("listener closed"));
         flows.clear();
         size = 0;
         ctx.fireChannelInactive();

@@ -37,6 +37,11 @@ public final class UdpListener {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** Reports each flow as it ends (the L4 access log). */
+    public void observeFlows(ConnectionObserver observer) {
+        flows.observeFlows(config.name(), observer);
+    }
+
     /** After a reload that kept this listener's config: new flows pick from {@code clusters}' cluster. */
     public void update(ClusterManager clusters) {
         flows.setCluster(clusters.require(config.cluster().orElseThrow()));

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Opens the upstream connection of one downstream connection: picks an endpoint with the cluster's
@@ -33,11 +34,12 @@ final class UpstreamConnector {
     private final Transport transport;
     private final PickContext pick;
     private final BiConsumer<Channel, Endpoint> onConnected;
-    private final Runnable onFailed;
+    /** Told why no upstream could be connected. */
+    private final Consumer<String> onFailed;
     private int attemptsLeft;
 
     UpstreamConnector(Channel downstream, Cluster cluster, Transport transport,
-                      BiConsumer<Channel, Endpoint> onConnected, Runnable onFailed) {
+                      BiConsumer<Channel, Endpoint> onConnected, Consumer<String> onFailed) {
         this.downstream = downstream;
         this.cluster = cluster;
         this.transport = transport;
@@ -63,7 +65,7 @@ final class UpstreamConnector {
         Endpoint endpoint = cluster.pick(ctx);
         if (endpoint == null) {
             log.warn("tcp {}: no available endpoint in cluster {}", downstream.remoteAddress(), cluster.name());
-            onFailed.run();
+            onFailed.accept("no available endpoint in cluster " + cluster.name());
             return;
         }
         attemptsLeft--;
@@ -104,7 +106,7 @@ final class UpstreamConnector {
             } else {
                 log.warn("tcp {}: connect to {} failed ({}), no endpoint left to try", downstream.remoteAddress(),
                         endpoint, f.cause().toString());
-                onFailed.run();
+                onFailed.accept("connect to " + endpoint + " failed: " + f.cause().getMessage());
             }
         });
     }
