@@ -236,6 +236,13 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Upstrea
     private void ready() {
         state = State.READY;
         cancelTimer();
+        if (maxStreams == 0) {
+            // Another connection would hear the same: fail now instead of opening connections in a loop.
+            failWaiting(new IOException(endpoint + " allows no concurrent streams (SETTINGS_MAX_CONCURRENT_STREAMS 0)"));
+            retire();
+            channel.close();
+            return;
+        }
         UpstreamListener next;
         while ((next = waiting.poll()) != null) {
             if (hasCapacity()) {
