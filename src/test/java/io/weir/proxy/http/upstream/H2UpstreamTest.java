@@ -4,12 +4,16 @@ import io.weir.testing.H2Backend;
 import io.weir.testing.H2Backend.Reply;
 import io.weir.testing.RawHttp;
 import io.weir.testing.SocketTest;
+import io.weir.testing.TestBackend;
 import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -221,6 +225,74 @@ class H2UpstreamTest extends SocketTest {
     }
 
     @Test
+    void aClientThatStopsReadingStallsTheH2StreamNotTheConnection() throws Exception {
+        long size = 64L << 20;
+        H2Backend backend = track(H2Backend.start(r -> r.header(":path").equals("/big") ? Reply.stream(size)
+                : Reply.text("small")));
+        WeirHarness weir = weir(backend, "");
+        try (RawHttp slow = new RawHttp(weir.port())) {
+            slow.write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+            // Flow control holds the backend back: it wrote no more than the stream window and the socket
+            // buffers on the way took, far from the whole body.
+            long[] last = {-1};
+            await().pollInterval(Duration.ofMillis(200)).until(() -> {
+                long now = backend.streamedBytes();
+                boolean stalled = now == last[0];
+                last[0] = now;
+                return stalled;
+            });
+            assertThat(backend.streamedBytes()).isLessThan(16L << 20);
+
+            // The same h2 connection still serves other requests meanwhile.
+            assertThat(weir.get("/small").body()).isEqualTo("small");
+            assertThat(backend.connectionsAccepted()).isLessThanOrEqualTo(2);
+
+            InputStream in = slow.socket().getInputStream();
+            long body = 0;
+            byte[] buf = new byte[64 * 1024];
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("transfer-encoding: chunked");
+            // Chunked framing: count the body bytes until the last chunk.
+            while (true) {
+                String sizeLine = readLine(in);
+                int chunk = Integer.parseInt(sizeLine.trim(), 16);
+                if (chunk == 0) {
+                    break;
+                }
+                int left = chunk;
+                while (left > 0) {
+                    int n = in.read(buf, 0, Math.min(buf.length, left));
+                    assertThat(n).isPositive();
+                    left -= n;
+                    body += n;
+                }
+                readLine(in);
+            }
+            assertThat(body).isEqualTo(size);
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        String line;
+        while (!(line = readLine(in)).isEmpty()) {
+            head.append(line).append('\n');
+        }
+        return head.toString();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
+    }
+
+    @Test
     void anIdleConnectionClosesAfterThePoolIdleTimeout() throws Exception {
         H2Backend backend = track(H2Backend.start(r -> Reply.text("ok")));
         WeirHarness weir = weir(backend, "pool_idle_timeout: 300ms");
@@ -243,8 +315,7 @@ class H2UpstreamTest extends SocketTest {
 
     @Test
     void aBackendThatDoesNotSpeakH2Gets502() throws Exception {
-        try (io.weir.testing.TestBackend http1 = io.weir.testing.TestBackend.start(
-                r -> io.weir.testing.TestBackend.Reply.text("h1"))) {
+        try (TestBackend http1 = TestBackend.start(r -> TestBackend.Reply.text("h1"))) {
             WeirHarness weir = track(WeirHarness.start(config(http1.address(), "")));
             assertThat(weir.get("/").statusCode()).isEqualTo(502);
         }
