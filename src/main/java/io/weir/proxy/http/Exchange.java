@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -119,7 +120,7 @@ final class Exchange implements UpstreamListener {
     }
 
     void start() {
-        long routeNanos = route.config().timeout().map(t -> t.toNanos()).orElse(-1L);
+        long routeNanos = route.config().timeout().map(Duration::toNanos).orElse(-1L);
         long grpcNanos = grpc ? GrpcStatus.timeoutNanos(request.headers()) : -1;
         if (grpcNanos >= 0 && (routeNanos < 0 || grpcNanos < routeNanos)) {
             deadlineName = "grpc-timeout " + request.headers().get("grpc-timeout");
