@@ -18,7 +18,7 @@ final class ClusterBinder {
             "pool_max_idle", "pool_idle_timeout", "upstream_timeout", "slow_start", "ring_size", "maglev_table_size",
             "hash_balance_factor", "slow_start_aggression", "slow_start_min_weight_percent", "latency_half_life",
             "health_check", "outlier_detection", "panic_threshold", "retry_budget", "drain_timeout",
-            "proxy_protocol", "tls", "sticky");
+            "proxy_protocol", "tls", "sticky", "protocol");
     static final List<String> RETRY_BUDGET_KEYS = List.of("percent", "min_per_second");
     static final List<String> ENDPOINT_KEYS = List.of("address", "weight", "max_connections");
     private static final Set<BalancePolicy> HASHING = Set.of(BalancePolicy.RING_HASH, BalancePolicy.MAGLEV);
@@ -67,10 +67,17 @@ final class ClusterBinder {
                                 .orElse(ClusterConfig.RetryBudget.DEFAULT.minPerSecond())))
                 .orElse(ClusterConfig.RetryBudget.DEFAULT);
         Duration drainTimeout = m.duration("drain_timeout", ClusterConfig.DEFAULT_DRAIN_TIMEOUT);
+        UpstreamProtocol protocol = m.enumValue("protocol", UpstreamProtocol.class)
+                .orElse(ClusterConfig.DEFAULT_PROTOCOL);
+        if (protocol == UpstreamProtocol.H2 && proxyProtocol.isPresent()) {
+            // A PROXY header names one client, and an h2 connection carries the streams of many.
+            m.problems().at(m.get("protocol").get(), "protocol: h2 cannot be combined with proxy_protocol in "
+                    + m.describe() + ": an h2 connection carries many clients' requests");
+        }
         return new ClusterConfig(name.orElse(null), balance, hashOn, endpoints, connectTimeout, poolMaxIdle,
                 poolIdleTimeout, upstreamTimeout, slowStart, tuning(m, balance), new HealthBinder(reader).bind(m),
                 retryBudget, drainTimeout, proxyProtocol, m.get("tls").flatMap(tlsBinder::bindUpstream),
-                new StickyBinder().bind(m));
+                new StickyBinder().bind(m), protocol);
     }
 
     private ClusterConfig.BalanceTuning tuning(YamlMap m, BalancePolicy balance) {

@@ -20,13 +20,15 @@ import java.util.Optional;
  * @param proxyProtocol     the PROXY protocol header sent first on each upstream connection (tcp listeners)
  * @param tls               re-encryption to the endpoints (http clusters); empty = plain
  * @param sticky            cookie-insert session affinity; absent = none
+ * @param protocol          what the endpoints speak: HTTP/1.1, or HTTP/2 (many streams over few connections)
  */
 public record ClusterConfig(String name, BalancePolicy balance, Optional<String> hashOn,
                             List<EndpointConfig> endpoints, Duration connectTimeout, int poolMaxIdle,
                             Duration poolIdleTimeout, Duration upstreamTimeout, Optional<Duration> slowStart,
                             BalanceTuning tuning, HealthConfig health, RetryBudget retryBudget,
                             Duration drainTimeout, Optional<ProxyProtocolVersion> proxyProtocol,
-                            Optional<UpstreamTlsConfig> tls, Optional<StickyConfig> sticky) {
+                            Optional<UpstreamTlsConfig> tls, Optional<StickyConfig> sticky,
+                            UpstreamProtocol protocol) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_POOL_MAX_IDLE = 64;
@@ -36,6 +38,18 @@ public record ClusterConfig(String name, BalancePolicy balance, Optional<String>
     /** What ring_hash and maglev hash when {@code hash_on} is not given. */
     public static final String DEFAULT_HASH_ON = "source_ip";
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    public static final UpstreamProtocol DEFAULT_PROTOCOL = UpstreamProtocol.HTTP1;
+
+    /** A cluster of HTTP/1.1 endpoints. */
+    public ClusterConfig(String name, BalancePolicy balance, Optional<String> hashOn,
+                         List<EndpointConfig> endpoints, Duration connectTimeout, int poolMaxIdle,
+                         Duration poolIdleTimeout, Duration upstreamTimeout, Optional<Duration> slowStart,
+                         BalanceTuning tuning, HealthConfig health, RetryBudget retryBudget,
+                         Duration drainTimeout, Optional<ProxyProtocolVersion> proxyProtocol,
+                         Optional<UpstreamTlsConfig> tls, Optional<StickyConfig> sticky) {
+        this(name, balance, hashOn, endpoints, connectTimeout, poolMaxIdle, poolIdleTimeout, upstreamTimeout,
+                slowStart, tuning, health, retryBudget, drainTimeout, proxyProtocol, tls, sticky, DEFAULT_PROTOCOL);
+    }
 
     /**
      * {@code retry_budget: { percent: 20, min_per_second: 3 }}: retries in flight may be at most
@@ -50,7 +64,8 @@ public record ClusterConfig(String name, BalancePolicy balance, Optional<String>
     /** The same cluster with another endpoint list (admin API edits, overlays). */
     public ClusterConfig withEndpoints(List<EndpointConfig> next) {
         return new ClusterConfig(name, balance, hashOn, next, connectTimeout, poolMaxIdle, poolIdleTimeout,
-                upstreamTimeout, slowStart, tuning, health, retryBudget, drainTimeout, proxyProtocol, tls, sticky);
+                upstreamTimeout, slowStart, tuning, health, retryBudget, drainTimeout, proxyProtocol, tls, sticky,
+                protocol);
     }
 
     /**

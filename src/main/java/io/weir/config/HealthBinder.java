@@ -14,7 +14,7 @@ final class HealthBinder {
 
     static final List<String> CHECK_KEYS = List.of("type", "path", "method", "host", "headers", "expected_statuses",
             "body_contains", "interval", "jitter", "timeout", "healthy_threshold", "unhealthy_threshold",
-            "initial_state", "send", "expect");
+            "initial_state", "send", "expect", "service");
     /** Keys that only mean something for {@code type: http}. */
     private static final List<String> HTTP_ONLY = List.of("path", "method", "host", "headers", "expected_statuses",
             "body_contains");
@@ -43,7 +43,7 @@ final class HealthBinder {
     private HealthCheckConfig check(YamlMap m) {
         HealthCheckConfig.Type type = m.enumValue("type", HealthCheckConfig.Type.class)
                 .orElse(HealthCheckConfig.DEFAULT_TYPE);
-        if (type == HealthCheckConfig.Type.HTTP) {
+        if (type != HealthCheckConfig.Type.TCP) {
             for (String key : List.of("send", "expect")) {
                 m.keyNode(key).ifPresent(k -> m.problems().at(k, "health_check: " + key
                         + " only applies to type: tcp"));
@@ -54,6 +54,18 @@ final class HealthBinder {
                 m.keyNode(key).ifPresent(k -> m.problems().at(k, "health_check: " + key
                         + " only applies to type: http"));
             }
+        }
+        if (type == HealthCheckConfig.Type.GRPC) {
+            for (String key : HTTP_ONLY) {
+                if (!key.equals("host") && !key.equals("headers")) {
+                    m.keyNode(key).ifPresent(k -> m.problems().at(k, "health_check: " + key
+                            + " only applies to type: http (type: grpc asks grpc.health.v1.Health/Check; "
+                            + "name the service with service:)"));
+                }
+            }
+        } else {
+            m.keyNode("service").ifPresent(k -> m.problems().at(k, "health_check: service only applies to "
+                    + "type: grpc"));
         }
         String path = m.convert("path", HealthBinder::path).orElse(HealthCheckConfig.DEFAULT_PATH);
         String method = m.convert("method", HealthBinder::method).orElse(HealthCheckConfig.DEFAULT_METHOD);
@@ -82,8 +94,9 @@ final class HealthBinder {
                 .orElse(HealthCheckConfig.DEFAULT_INITIAL_STATE);
         Optional<String> send = m.nonEmptyString("send");
         Optional<String> expect = m.nonEmptyString("expect");
+        Optional<String> service = m.convert("service", HealthBinder::grpcService);
         return new HealthCheckConfig(type, path, method, host, extra, statuses, body, interval, jitter, timeout,
-                rise, fall, initial, send, expect);
+                rise, fall, initial, send, expect, service);
     }
 
     private List<HealthCheckConfig.StatusRange> statuses(YamlMap m) {
@@ -167,6 +180,15 @@ final class HealthBinder {
                     + text + "'");
         }
         return text;
+    }
+
+    /** A gRPC service name as servers register it, e.g. {@code grpc.health.v1.Health} or {@code shop.Cart}. */
+    private static String grpcService(String text) {
+        String s = text.strip();
+        if (s.isEmpty() || !s.matches("[A-Za-z0-9_.\\-/]+")) {
+            throw new IllegalArgumentException("expected a gRPC service name like shop.v1.Cart; got '" + text + "'");
+        }
+        return s;
     }
 
     private static String method(String text) {

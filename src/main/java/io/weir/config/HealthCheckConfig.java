@@ -7,10 +7,11 @@ import java.util.Optional;
 /**
  * {@code health_check}: an active probe sent to every endpoint of a cluster on its own connections.
  *
- * @param type               {@code tcp} (a connect) or {@code http} (a request, judged by status and body)
+ * @param type               {@code tcp} (a connect), {@code http} (a request, judged by status and body) or
+ *                           {@code grpc} (grpc.health.v1.Health/Check over h2, passing on SERVING)
  * @param path               http: the request target
  * @param method             http: the request method
- * @param host               http: the Host header; the endpoint's address when empty
+ * @param host               http: the Host header, grpc: the :authority; the endpoint's address when empty
  * @param headers            http: extra request headers
  * @param expectedStatuses   http: statuses that pass
  * @param bodyContains       http: a substring the response body must contain to pass
@@ -20,12 +21,25 @@ import java.util.Optional;
  * @param healthyThreshold   consecutive passes that make an unhealthy endpoint healthy (rise)
  * @param unhealthyThreshold consecutive failures that make a healthy endpoint unhealthy (fall)
  * @param initialState       the state before the first result; {@code UNHEALTHY} becomes healthy on the first pass
+ * @param send               tcp: bytes sent after connecting
+ * @param expect             tcp: text the answer must contain
+ * @param service            grpc: the service name asked about; empty = the server as a whole
  */
 public record HealthCheckConfig(Type type, String path, String method, Optional<String> host,
                                 List<RouteConfig.Header> headers, List<StatusRange> expectedStatuses,
                                 Optional<String> bodyContains, Duration interval, Duration jitter, Duration timeout,
                                 int healthyThreshold, int unhealthyThreshold, InitialState initialState,
-                                Optional<String> send, Optional<String> expect) {
+                                Optional<String> send, Optional<String> expect, Optional<String> service) {
+
+    /** The same check without a gRPC service name. */
+    public HealthCheckConfig(Type type, String path, String method, Optional<String> host,
+                             List<RouteConfig.Header> headers, List<StatusRange> expectedStatuses,
+                             Optional<String> bodyContains, Duration interval, Duration jitter, Duration timeout,
+                             int healthyThreshold, int unhealthyThreshold, InitialState initialState,
+                             Optional<String> send, Optional<String> expect) {
+        this(type, path, method, host, headers, expectedStatuses, bodyContains, interval, jitter, timeout,
+                healthyThreshold, unhealthyThreshold, initialState, send, expect, Optional.empty());
+    }
 
     /** The same check without send/expect: what most callers build. */
     public HealthCheckConfig(Type type, String path, String method, Optional<String> host,
@@ -33,10 +47,10 @@ public record HealthCheckConfig(Type type, String path, String method, Optional<
                              Optional<String> bodyContains, Duration interval, Duration jitter, Duration timeout,
                              int healthyThreshold, int unhealthyThreshold, InitialState initialState) {
         this(type, path, method, host, headers, expectedStatuses, bodyContains, interval, jitter, timeout,
-                healthyThreshold, unhealthyThreshold, initialState, Optional.empty(), Optional.empty());
+                healthyThreshold, unhealthyThreshold, initialState, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    public enum Type { TCP, HTTP }
+    public enum Type { TCP, HTTP, GRPC }
 
     public enum InitialState { UNHEALTHY, HEALTHY }
 

@@ -11,6 +11,7 @@ import io.weir.cluster.ClusterManager;
 import io.weir.cluster.Endpoint;
 import io.weir.cluster.EndpointEvents;
 import io.weir.config.HealthCheckConfig;
+import io.weir.config.UpstreamTlsConfig;
 import io.weir.runtime.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +85,7 @@ public final class HealthChecks implements AutoCloseable {
             for (Endpoint endpoint : cluster.endpoints()) {
                 EventLoop loop = loops.next();
                 EndpointChecker checker = new EndpointChecker(cluster, endpoint, check, loop,
-                        probe(endpoint, check, loop, transport), keepState);
+                        probe(endpoint, check, loop, transport, cluster.config().tls()), keepState);
                 checkers.put(endpoint, checker);
                 started.add(checker);
                 checker.start();
@@ -107,7 +108,8 @@ public final class HealthChecks implements AutoCloseable {
         cluster.rebuild();
     }
 
-    private static Probe probe(Endpoint endpoint, HealthCheckConfig check, EventLoop loop, Transport transport) {
+    private static Probe probe(Endpoint endpoint, HealthCheckConfig check, EventLoop loop, Transport transport,
+                               Optional<UpstreamTlsConfig> tls) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -124,6 +126,7 @@ public final class HealthChecks implements AutoCloseable {
                     ? new SendExpectProbe(bootstrap, endpoint.address(), check)
                     : new TcpProbe(bootstrap.option(ChannelOption.AUTO_READ, false), endpoint.address(), check);
             case HTTP -> new HttpProbe(bootstrap, endpoint, check);
+            case GRPC -> new GrpcProbe(bootstrap, endpoint, check, tls);
         };
     }
 

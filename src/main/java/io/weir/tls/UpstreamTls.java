@@ -1,11 +1,15 @@
 package io.weir.tls;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.weir.config.TlsConfig;
 import io.weir.config.UpstreamTlsConfig;
@@ -25,14 +29,26 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class UpstreamTls {
 
     private static final Map<UpstreamTlsConfig, SslContext> CONTEXTS = new ConcurrentHashMap<>();
+    /** Contexts that offer only h2 in ALPN, for {@code protocol: h2} clusters and gRPC health checks. */
+    private static final Map<UpstreamTlsConfig, SslContext> H2_CONTEXTS = new ConcurrentHashMap<>();
 
     private UpstreamTls() {
     }
 
     /** The handler that encrypts one upstream connection to {@code host}:{@code port}. */
     public static SslHandler newHandler(UpstreamTlsConfig config, ByteBufAllocator alloc, String host, int port) {
+        return newHandler(config, alloc, host, port, false);
+    }
+
+    /**
+     * With {@code h2}, the handshake offers ALPN {@code h2} only (and the cipher suites HTTP/2 allows); the
+     * caller checks {@link SslHandler#applicationProtocol()} once the handshake is done.
+     */
+    public static SslHandler newHandler(UpstreamTlsConfig config, ByteBufAllocator alloc, String host, int port,
+                                        boolean h2) {
         String name = config.sni().orElse(host);
-        SslHandler handler = context(config).newHandler(alloc, name, port);
+        SslContext context = h2 ? H2_CONTEXTS.computeIfAbsent(config, c -> build(c, true)) : context(config);
+        SslHandler handler = context.newHandler(alloc, name, port);
         if (config.verifies()) {
             SSLEngine engine = handler.engine();
             SSLParameters params = engine.getSSLParameters();
@@ -44,14 +60,21 @@ public final class UpstreamTls {
     }
 
     static SslContext context(UpstreamTlsConfig config) {
-        return CONTEXTS.computeIfAbsent(config, UpstreamTls::build);
+        return CONTEXTS.computeIfAbsent(config, c -> build(c, false));
     }
 
-    private static SslContext build(UpstreamTlsConfig config) {
+    private static SslContext build(UpstreamTlsConfig config, boolean h2) {
         try {
             SslContextBuilder builder = SslContextBuilder.forClient()
                     .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                     .protocols(TlsConfig.DEFAULT_PROTOCOLS);
+            if (h2) {
+                builder.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                                ApplicationProtocolNames.HTTP_2));
+            }
             if (config.verifyCa().isPresent()) {
                 builder.trustManager(PemFiles.certificates(config.verifyCa().get()));
             } else if (!config.verifySystem()) {

@@ -271,6 +271,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
         send(LocalReplies.error(ctx.alloc(), status, close), route, close);
     }
 
+    /** A local answer the exchange built itself (a gRPC status for a gRPC call). */
+    void replyLocal(FullHttpResponse response, Route route, boolean close) {
+        send(response, route, close);
+    }
+
     private void send(FullHttpResponse response, Route route, boolean close) {
         close |= closeAfterExchange;
         if (route != null) {

@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +64,9 @@ final class Exchange implements UpstreamListener {
     private final boolean head;
     private final boolean clientHttp10;
     private final RetryRules retry;
+    /** A gRPC call: Weir's own answers carry a grpc-status, and its grpc-timeout bounds the exchange. */
+    private final boolean grpc;
+    private String deadlineName;
     private final long startNanos = System.nanoTime();
     private boolean keepAlive;
 
@@ -117,12 +121,19 @@ final class Exchange implements UpstreamListener {
         this.deadlines = new ExchangeDeadlines(downstream.deadline());
         this.retry = new RetryRules(route.config().retries(), cluster.retryBudget(), request.method(),
                 cluster.endpoints().size());
+        this.grpc = GrpcStatus.isGrpc(request.headers());
     }
 
     void start() {
-        route.config().timeout().ifPresent(t -> {
-            deadlines.startRoute(startNanos + t.toNanos());
-        });
+        long routeNanos = route.config().timeout().map(Duration::toNanos).orElse(-1L);
+        long grpcNanos = grpc ? GrpcStatus.timeoutNanos(request.headers()) : -1;
+        if (grpcNanos >= 0 && (routeNanos < 0 || grpcNanos < routeNanos)) {
+            deadlineName = "grpc-timeout " + request.headers().get("grpc-timeout");
+            deadlines.startRoute(startNanos + grpcNanos);
+        } else if (routeNanos >= 0) {
+            deadlineName = "route timeout " + TimeUnit.NANOSECONDS.toMillis(routeNanos) + "ms";
+            deadlines.startRoute(startNanos + routeNanos);
+        }
         pickAndConnect();
     }
 
@@ -593,7 +604,12 @@ final class Exchange implements UpstreamListener {
             upstream.discard();
         }
         boolean bodyUnread = hasBody && !requestSent;
-        downstream.replyLocal(status, route, !keepAlive || bodyUnread);
+        boolean close = !keepAlive || bodyUnread;
+        if (grpc) {
+            downstream.replyLocal(GrpcStatus.reply(ctx.alloc(), status, close), route, close);
+        } else {
+            downstream.replyLocal(status, route, close);
+        }
     }
 
     private void abortDownstream(String why) {
@@ -649,7 +665,7 @@ final class Exchange implements UpstreamListener {
             return;
         }
         switch (deadlines.expired()) {
-            case ROUTE -> timedOut("route timeout " + route.config().timeout().get().toMillis() + "ms");
+            case ROUTE -> timedOut(deadlineName);
             case UPSTREAM -> {
                 endpoint.outcomes().failure("timeout");
                 timedOut("upstream " + endpoint + " did not answer within "

@@ -8,25 +8,30 @@ import io.netty.util.ReferenceCountUtil;
 import io.weir.cluster.Endpoint;
 
 /**
- * One HTTP/1.1 connection to an endpoint. It belongs to one event loop's pool and serves one exchange at
- * a time; between exchanges it sits idle in the pool, where anything but a close is a protocol error.
+ * One HTTP/1.1 connection to an endpoint, or one h2 stream to it. It belongs to one event loop and serves
+ * one exchange at a time; an HTTP/1.1 connection sits idle in its pool between exchanges, where anything but
+ * a close is a protocol error, and an h2 stream serves one exchange and is closed.
  */
 public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     private final Endpoint endpoint;
-    private final UpstreamPool pool;
+    private final UpstreamHome home;
     private Channel channel;
     private UpstreamListener listener;
     private boolean reused;
+    /** The upstream said it did not process this request (h2 GOAWAY or REFUSED_STREAM): safe to replay. */
+    private boolean refused;
+    /** Why the connection is about to close, when the peer said (an h2 reset); reported with the close. */
+    private Throwable closeCause;
     /** Past a protocol switch: bytes pass through to the relay behind this handler. */
     private boolean tunnel;
     /** Carries one client's PROXY header: closed after its exchange, never pooled. */
     private boolean privateToClient;
     long idleSinceNanos;
 
-    UpstreamConnection(Endpoint endpoint, UpstreamPool pool) {
+    UpstreamConnection(Endpoint endpoint, UpstreamHome home) {
         this.endpoint = endpoint;
-        this.pool = pool;
+        this.home = home;
     }
 
     public Channel channel() {
@@ -37,9 +42,20 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         return endpoint;
     }
 
-    /** Whether this connection served an earlier request: a close before any response may be a stale reuse. */
+    /**
+     * Whether a close before any response may be a stale reuse, worth one free retry: this connection (or
+     * this stream's h2 connection) served an earlier request, or the upstream refused the stream unprocessed.
+     */
     public boolean reused() {
-        return reused;
+        return reused || refused;
+    }
+
+    void refused() {
+        refused = true;
+    }
+
+    void closeCause(Throwable cause) {
+        closeCause = cause;
     }
 
     void bind(UpstreamListener listener, boolean reused) {
@@ -58,7 +74,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     /** Hands the connection back for reuse; the caller has read a complete response on it. */
     public void release() {
         listener = null;
-        pool.release(this);
+        home.release(this);
     }
 
     /**
@@ -88,7 +104,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        endpoint.connectionOpened();
+        home.opened(this);
         ctx.fireChannelActive();
     }
 
@@ -126,8 +142,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        endpoint.connectionClosed();
-        pool.remove(this);
+        home.closed(this);
         if (tunnel) {
             ctx.fireChannelInactive();
             return;
@@ -135,7 +150,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         UpstreamListener l = listener;
         listener = null;
         if (l != null) {
-            l.upstreamClosed(null);
+            l.upstreamClosed(closeCause);
         }
     }
 

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * Idle HTTP/1.1 connections to one endpoint, owned by one event loop: connections never cross threads,
  * so nothing here is locked. Most recently used first, so a quiet period lets the oldest time out.
  */
-final class UpstreamPool {
+final class UpstreamPool implements UpstreamHome {
 
     private final EventLoop loop;
     private final Endpoint endpoint;
@@ -109,7 +109,19 @@ final class UpstreamPool {
         });
     }
 
-    void release(UpstreamConnection conn) {
+    @Override
+    public void opened(UpstreamConnection conn) {
+        endpoint.connectionOpened();
+    }
+
+    @Override
+    public void closed(UpstreamConnection conn) {
+        endpoint.connectionClosed();
+        remove(conn);
+    }
+
+    @Override
+    public void release(UpstreamConnection conn) {
         Channel ch = conn.channel();
         // A draining endpoint's connections close as their exchanges end: nothing new will use them; a private
         // connection carries one client's PROXY header, so no other client may inherit it.

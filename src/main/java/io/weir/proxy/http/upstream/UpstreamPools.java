@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.weir.cluster.Endpoint;
 import io.weir.config.ClusterConfig;
+import io.weir.config.UpstreamProtocol;
 import io.weir.runtime.Transport;
 
 import java.util.IdentityHashMap;
@@ -24,14 +25,23 @@ public final class UpstreamPools {
     };
 
     private final Map<Endpoint, UpstreamPool> pools = new IdentityHashMap<>();
+    private final Map<Endpoint, H2Pool> h2Pools = new IdentityHashMap<>();
 
     private UpstreamPools() {
     }
 
-    /** Acquires a connection to {@code endpoint} on the calling event loop. */
+    /**
+     * Acquires a connection to {@code endpoint} on the calling event loop: a pooled or new HTTP/1.1 connection,
+     * or for {@code protocol: h2} a new stream on a shared h2 connection.
+     */
     public static void acquire(EventLoop loop, Endpoint endpoint, ClusterConfig cluster, Transport transport,
                                UpstreamListener listener) {
         assert loop.inEventLoop();
+        if (cluster.protocol() == UpstreamProtocol.H2) {
+            PER_LOOP.get().h2Pools.computeIfAbsent(endpoint, e -> new H2Pool(loop, e, cluster, transport))
+                    .acquire(listener);
+            return;
+        }
         PER_LOOP.get().pools.computeIfAbsent(endpoint, e -> new UpstreamPool(loop, e, cluster, transport))
                 .acquire(listener);
     }
@@ -42,6 +52,10 @@ public final class UpstreamPools {
         if (pool != null) {
             pool.closeAll();
         }
+        H2Pool h2 = PER_LOOP.get().h2Pools.get(endpoint);
+        if (h2 != null) {
+            h2.closeIdle();
+        }
     }
 
     /** Closes every connection of this loop to {@code endpoint}, busy ones included: a drain ran out of time. */
@@ -49,6 +63,10 @@ public final class UpstreamPools {
         UpstreamPool pool = PER_LOOP.get().pools.get(endpoint);
         if (pool != null) {
             pool.closeOpen();
+        }
+        H2Pool h2 = PER_LOOP.get().h2Pools.get(endpoint);
+        if (h2 != null) {
+            h2.closeAll();
         }
     }
 
@@ -69,6 +87,10 @@ public final class UpstreamPools {
         UpstreamPool pool = PER_LOOP.get().pools.remove(endpoint);
         if (pool != null) {
             pool.closeAll();
+        }
+        H2Pool h2 = PER_LOOP.get().h2Pools.remove(endpoint);
+        if (h2 != null) {
+            h2.closeIdle();
         }
     }
 }
