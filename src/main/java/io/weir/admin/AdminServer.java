@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.weir.config.AdminConfig;
+import io.weir.runtime.ListenSockets;
 import io.weir.runtime.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,46 +29,69 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The admin listener: a small HTTP/1.1 server for the admin API, /metrics, /healthz and /ready. A bearer
- * token (from the environment variable {@code token_env} names, never from the YAML) is required for
- * every change, and for reads too when the listener is bound beyond loopback.
+ * token (from the environment variable {@code token_env} names or the file {@code token_file} names, never
+ * from the YAML) is required for every change, and for reads too when the listener is bound beyond loopback.
  */
 public final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
     private final Channel channel;
+    /** The bearer token's bytes; null: none configured. Swapped when a reload re-reads the token file. */
+    private final AtomicReference<byte[]> token;
 
-    private AdminServer(Channel channel) {
+    private AdminServer(Channel channel, AtomicReference<byte[]> token) {
         this.channel = channel;
+        this.token = token;
     }
 
     static AdminServer start(AdminConfig config, AdminApi api, String token, EventLoopGroup group,
-                                    Transport transport) throws InterruptedException {
+                             Transport transport, ListenSockets sockets) throws InterruptedException {
         boolean loopback = isLoopback(config.listen().host());
         if (!loopback && token == null) {
-            log.warn("admin listener {} is reachable beyond loopback and has no token (set admin.token_env): "
-                    + "every admin request will be refused", config.listen());
+            log.warn("admin listener {} is reachable beyond loopback and has no token (set admin.token_env or "
+                    + "admin.token_file): every admin request will be refused", config.listen());
         }
-        Channel ch = new ServerBootstrap().group(group).channel(transport.serverChannel())
+        AtomicReference<byte[]> tokenRef = new AtomicReference<>(bytes(token));
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
                         c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                new Handler(api, token, loopback));
+                                new Handler(api, tokenRef, loopback));
                     }
-                }).bind(new InetSocketAddress(config.listen().host(), config.listen().port())).sync().channel();
+                });
+        Channel ch = sockets.bindServer(bootstrap, transport,
+                new InetSocketAddress(config.listen().host(), config.listen().port()));
         log.info("admin listening on {}", ch.localAddress());
-        return new AdminServer(ch);
+        return new AdminServer(ch, tokenRef);
     }
 
     /** Starts the admin listener of a running Weir. */
     public static AdminServer start(AdminConfig config, io.weir.runtime.Weir weir,
                                     io.weir.metrics.ProxyMetrics metrics, String token, EventLoopGroup group,
                                     Transport transport) throws InterruptedException {
-        return start(config, new AdminApi(weir, metrics), token, group, transport);
+        return start(config, weir, metrics, token, group, transport, ListenSockets.FRESH);
+    }
+
+    /** As above, taking the listening socket from {@code sockets} during an upgrade. */
+    public static AdminServer start(AdminConfig config, io.weir.runtime.Weir weir,
+                                    io.weir.metrics.ProxyMetrics metrics, String token, EventLoopGroup group,
+                                    Transport transport, ListenSockets sockets) throws InterruptedException {
+        return start(config, new AdminApi(weir, metrics), token, group, transport, sockets);
+    }
+
+    /** Replaces the bearer token (a reload re-read the token file or variable); null: none. */
+    public void setToken(String next) {
+        token.set(bytes(next));
+    }
+
+    private static byte[] bytes(String token) {
+        return token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     }
 
     private static boolean isLoopback(String host) {
@@ -82,6 +106,11 @@ public final class AdminServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** The listening socket (handed to a new Weir on upgrade). */
+    public Channel channel() {
+        return channel;
+    }
+
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
@@ -89,12 +118,12 @@ public final class AdminServer implements AutoCloseable {
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final AdminApi api;
-        private final byte[] token;
+        private final AtomicReference<byte[]> token;
         private final boolean loopback;
 
-        Handler(AdminApi api, String token, boolean loopback) {
+        Handler(AdminApi api, AtomicReference<byte[]> token, boolean loopback) {
             this.api = api;
-            this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+            this.token = token;
             this.loopback = loopback;
         }
 
@@ -137,11 +166,12 @@ public final class AdminServer implements AutoCloseable {
         }
 
         private boolean authorised(String header) {
-            if (token == null || header == null || !header.startsWith("Bearer ")) {
+            byte[] expected = token.get();
+            if (expected == null || header == null || !header.startsWith("Bearer ")) {
                 return false;
             }
             // Constant-time comparison: the token must not leak through response timing.
-            return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.isEqual(expected, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
         }
     }
 }

@@ -100,6 +100,14 @@ public final class Weir implements AutoCloseable {
     }
 
     public static Weir start(WeirConfig config, int eventLoops) throws InterruptedException {
+        return start(config, eventLoops, ListenSockets.FRESH);
+    }
+
+    /**
+     * As {@link #start(WeirConfig, int)}, with the listening sockets a running Weir handed over (an upgrade): a
+     * listener whose protocol kind and address match one of them takes it instead of binding anew.
+     */
+    public static Weir start(WeirConfig config, int eventLoops, ListenSockets sockets) throws InterruptedException {
         java.nio.file.Path stateFile = StateFile.beside(config.source());
         Overlay overlay;
         try {
@@ -114,8 +122,9 @@ public final class Weir implements AutoCloseable {
         Weir weir = new Weir(config, overlay, stateFile, eventLoops);
         try {
             weir.startObservers();
-            weir.bindAll();
-            weir.startAdmin();
+            weir.bindAll(sockets);
+            weir.startAdmin(sockets);
+            sockets.closeUnused();
         } catch (RuntimeException | InterruptedException e) {
             weir.close();
             throw e;
@@ -159,17 +168,51 @@ public final class Weir implements AutoCloseable {
         };
     }
 
-    private void startAdmin() throws InterruptedException {
+    private void startAdmin(ListenSockets sockets) throws InterruptedException {
         if (config.admin().isPresent()) {
             AdminConfig a = config.admin().get();
             String token = a.tokenEnv().map(System::getenv).orElse(null);
-            admin = AdminServer.start(a, this, metrics, token, workers, transport);
+            admin = AdminServer.start(a, this, metrics, token, workers, transport, sockets);
         }
     }
 
-    /** Listeners bound and the first start done: what {@code /ready} reports. */
+    /**
+     * What {@code /ready} reports: every listener bound and the first round of active health checks done for
+     * every cluster that has them; false again once shutting down.
+     */
     public boolean isReady() {
-        return ready;
+        return ready && health.firstRound().isDone();
+    }
+
+    /** Completes when this Weir first becomes {@link #isReady() ready}. */
+    public CompletableFuture<Void> whenReady() {
+        return health.firstRound();
+    }
+
+    /** The listening sockets (listeners and admin) that a new Weir takes over on upgrade. */
+    public List<Handover.Offer> handoverOffers() {
+        List<Handover.Offer> offers = new ArrayList<>(listeners.offers());
+        if (admin != null && admin.channel().isOpen()) {
+            offers.add(new Handover.Offer(Handover.Kind.STREAM, "admin", config.admin().orElseThrow().listen().host(),
+                    admin.address().getPort(), admin.channel()));
+        }
+        return offers;
+    }
+
+    /** The transport's event loops, for the hand-over socket. */
+    public EventLoopGroup eventLoops() {
+        return workers;
+    }
+
+    /**
+     * After a new Weir took the listening sockets over: stop accepting (the admin listener too, so probes reach
+     * only the new one), let what is in flight finish, as {@link #shutdownGracefully}.
+     */
+    public boolean drainAfterHandover(Duration timeout) {
+        if (admin != null) {
+            admin.close();
+        }
+        return shutdownGracefully(timeout);
     }
 
     /** Where the admin listener is bound; null when there is none. */
@@ -177,8 +220,8 @@ public final class Weir implements AutoCloseable {
         return admin == null ? null : admin.address();
     }
 
-    private void bindAll() throws InterruptedException {
-        listeners = new Listeners(transport, boss, workers, observer(), state, sticky, metrics);
+    private void bindAll(ListenSockets sockets) throws InterruptedException {
+        listeners = new Listeners(transport, boss, workers, observer(), state, sticky, metrics, sockets);
         for (ListenerConfig listener : config.listeners()) {
             listeners.put(listeners.bind(listener, clusters));
         }
