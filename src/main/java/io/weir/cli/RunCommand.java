@@ -40,10 +40,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Reload when the config file changes (default: off; SIGHUP and POST /api/reload always work).")
     boolean watch;
 
-    @Option(names = "--upgrade",
+    @Option(names = "--upgrade", arity = "0..1", fallbackValue = "required", paramLabel = "required|if-running",
+            converter = Upgrade.ModeConverter.class,
             description = "Take the listening sockets over from the Weir running at the hand-over socket, then "
-                    + "let it drain and exit: an upgrade without dropping a request (Linux).")
-    boolean upgrade;
+                    + "let it drain and exit: an upgrade without dropping a request (Linux). With =if-running, "
+                    + "start afresh when none runs there.")
+    Upgrade.Mode upgrade;
 
     @Option(names = "--handover-socket", paramLabel = "PATH",
             description = "Unix socket where this Weir hands its listening sockets to a `weir run --upgrade` "
@@ -63,8 +65,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Path socket = handoverSocket != null ? handoverSocket : Handover.defaultSocket(loaded.source());
         Weir weir;
-        if (upgrade) {
-            weir = Upgrade.takeOver(loaded, socket, upgradeTimeout, spec.commandLine().getErr());
+        if (upgrade != null) {
+            weir = Upgrade.takeOver(loaded, socket, upgrade, upgradeTimeout, spec.commandLine().getErr());
             if (weir == null) {
                 return 1;
             }

@@ -3,6 +3,7 @@ package io.weir.cli;
 import io.weir.config.WeirConfig;
 import io.weir.runtime.HandoverClient;
 import io.weir.runtime.HandoverServer;
+import io.weir.runtime.ListenSockets;
 import io.weir.runtime.Handover;
 import io.weir.runtime.Transport;
 import io.weir.runtime.Weir;
@@ -30,18 +31,49 @@ final class Upgrade {
     private Upgrade() {
     }
 
+    /** {@code --upgrade}'s value: whether a Weir to take over from must be running. */
+    enum Mode {
+        /** It must: without one, fail (exit 1). */
+        REQUIRED,
+        /** Take over when one runs, else start afresh: one command line for every start (systemd units). */
+        IF_RUNNING
+    }
+
+    /** Reads {@code required} and {@code if-running}. */
+    static final class ModeConverter implements picocli.CommandLine.ITypeConverter<Mode> {
+        @Override
+        public Mode convert(String value) {
+            return Mode.valueOf(value.trim().toUpperCase().replace('-', '_'));
+        }
+    }
+
     /** The new Weir, serving; null when the upgrade failed (said on {@code err}; the old one carries on). */
-    static Weir takeOver(WeirConfig config, Path socket, Duration readyTimeout, PrintWriter err)
+    static Weir takeOver(WeirConfig config, Path socket, Mode mode, Duration readyTimeout, PrintWriter err)
             throws InterruptedException {
         if (!Handover.supported(Transport.best())) {
+            if (mode == Mode.IF_RUNNING) {
+                return Weir.start(config);
+            }
             err.println("weir: --upgrade needs the epoll transport (Linux): sockets are handed over as file "
                     + "descriptors, which NIO cannot receive; stop the old Weir and start this one instead");
             return null;
         }
-        try (HandoverClient old = HandoverClient.connect(socket, EXCHANGE_TIMEOUT)) {
+        HandoverClient connected;
+        try {
+            connected = HandoverClient.connect(socket, EXCHANGE_TIMEOUT);
+        } catch (IOException e) {
+            if (mode == Mode.IF_RUNNING) {
+                log.info("no Weir runs at {}: starting afresh", socket);
+                return Weir.start(config);
+            }
+            err.println("weir: upgrade failed: " + e.getMessage());
+            return null;
+        }
+        try (HandoverClient old = connected) {
             Weir weir;
+            ListenSockets sockets = old.take();
             try {
-                weir = Weir.start(config, Transport.defaultEventLoops(), old.take());
+                weir = Weir.start(config, Transport.defaultEventLoops(), sockets);
             } catch (RuntimeException e) {
                 err.println("weir: upgrade failed, the old Weir (pid " + old.oldPid() + ") carries on: "
                         + e.getMessage());
@@ -55,6 +87,7 @@ final class Upgrade {
                 weir.close();
                 return null;
             }
+            sockets.startAccepting();
             try {
                 old.ready();
             } catch (IOException e) {

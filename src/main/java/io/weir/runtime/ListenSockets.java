@@ -3,6 +3,7 @@ package io.weir.runtime;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
@@ -43,6 +44,8 @@ public final class ListenSockets {
     }
 
     private final List<Inherited> inherited;
+    /** Handed-over sockets adopted by listeners, not accepting until {@link #startAccepting()}. */
+    private final List<Channel> adopted = new ArrayList<>();
 
     ListenSockets(List<Inherited> inherited) {
         this.inherited = new ArrayList<>(inherited);
@@ -56,8 +59,10 @@ public final class ListenSockets {
             return bootstrap.channel(transport.serverChannel()).bind(address).sync().channel();
         }
         log.info("listening on {} through the socket handed over by the previous Weir", address);
-        // Already bound and listening: registering it starts accepting.
-        return bootstrap.channelFactory(() -> new EpollServerSocketChannel(socket.fd())).register().sync().channel();
+        // Already bound and listening. Not accepting yet: the old Weir keeps taking connections off the shared
+        // queue until this one is ready (its first health checks done).
+        return adopt(bootstrap.option(ChannelOption.AUTO_READ, false)
+                .channelFactory(() -> new EpollServerSocketChannel(socket.fd())).register().sync().channel());
     }
 
     /** As {@link #bindServer}, for a udp listener's datagram socket. */
@@ -68,7 +73,19 @@ public final class ListenSockets {
             return bootstrap.channel(transport.datagramChannel()).bind(address).sync().channel();
         }
         log.info("receiving on udp {} through the socket handed over by the previous Weir", address);
-        return bootstrap.channelFactory(() -> new EpollDatagramChannel(socket.fd())).register().sync().channel();
+        return adopt(bootstrap.option(ChannelOption.AUTO_READ, false)
+                .channelFactory(() -> new EpollDatagramChannel(socket.fd())).register().sync().channel());
+    }
+
+    private synchronized Channel adopt(Channel channel) {
+        adopted.add(channel);
+        return channel;
+    }
+
+    /** The adopted sockets start accepting (and receiving): this Weir is ready to share the traffic. */
+    public synchronized void startAccepting() {
+        adopted.forEach(ch -> ch.config().setAutoRead(true));
+        adopted.clear();
     }
 
     private synchronized Inherited take(Handover.Kind kind, InetSocketAddress address) {

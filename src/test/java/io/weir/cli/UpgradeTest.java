@@ -174,7 +174,7 @@ class UpgradeTest {
         assertThat(udpRoundTrip(dns)).startsWith("dns ");
 
         // Again, from the second to a third: the hand-over socket moved on with the listeners.
-        Process third = weir("third.log", config, "--upgrade");
+        Process third = weir("third.log", config, "--upgrade=if-running");
         assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("the second weir exits; its log: %s", log("second.log"))
                 .isTrue();
         assertThat(second.exitValue()).isZero();
@@ -192,8 +192,9 @@ class UpgradeTest {
     }
 
     @Test
-    void anUpgradeWithNoWeirToTakeOverFromFailsClearly() throws Exception {
+    void anUpgradeWithNoWeirToTakeOverFromFailsClearlyUnlessIfRunning() throws Exception {
         assumeThat(Epoll.isAvailable()).as("the hand-over passes sockets with epoll (Linux)").isTrue();
+        int port = freePort();
         Path config = dir.resolve("weir.yaml");
         Files.writeString(config, """
                 listeners:
@@ -202,11 +203,15 @@ class UpgradeTest {
                     routes:
                       - respond: { status: 204 }
                 clusters: []
-                """.formatted(freePort()));
+                """.formatted(port));
         Process p = weir("alone.log", config, "--upgrade");
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(1);
         assertThat(log("alone.log")).contains("upgrade failed: no Weir answers at " + dir.resolve("weir.yaml.sock"));
+
+        Process fresh = weir("fresh.log", config, "--upgrade=if-running");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> accepts(port) || !fresh.isAlive());
+        assertThat(fresh.isAlive()).as("started afresh; log: %s", log("fresh.log")).isTrue();
     }
 
     private void startLoad(int web, int db) {
