@@ -101,8 +101,7 @@ final class AdminApi {
         return switch (path) {
             case "/", "/dashboard" -> dashboard;
             case "/healthz" -> json(200, Map.of("status", "alive"));
-            case "/ready" -> weir.isReady() ? json(200, Map.of("status", "ready"))
-                    : json(503, Map.of("status", "starting"));
+            case "/ready" -> weir.isReady() ? json(200, Map.of("status", "ready")) : json(503, weir.readiness());
             case "/metrics" -> AdminResponse.text(200, PROMETHEUS, metrics.scrape());
             case "/api/info" -> json(200, info());
             case "/api/listeners" -> json(200, listeners());

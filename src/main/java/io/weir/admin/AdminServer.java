@@ -132,7 +132,9 @@ public final class AdminServer implements AutoCloseable {
             String method = request.method().name();
             String path = new QueryStringDecoder(request.uri()).path();
             boolean isRead = method.equals("GET") || method.equals("HEAD");
-            boolean needsToken = !isRead || !loopback;
+            // Probes (keepalived, a kubelet) carry no secret and learn nothing from these two.
+            boolean probe = isRead && (path.equals("/healthz") || path.equals("/ready"));
+            boolean needsToken = !isRead || (!loopback && !probe);
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (needsToken && !authorised(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
                 log.warn("admin: {} {} from {} refused: missing or wrong token", method, path,

@@ -171,7 +171,7 @@ public final class Weir implements AutoCloseable {
     private void startAdmin(ListenSockets sockets) throws InterruptedException {
         if (config.admin().isPresent()) {
             AdminConfig a = config.admin().get();
-            String token = a.tokenEnv().map(System::getenv).orElse(null);
+            String token = a.token(System::getenv);
             admin = AdminServer.start(a, this, metrics, token, workers, transport, sockets);
         }
     }
@@ -182,6 +182,15 @@ public final class Weir implements AutoCloseable {
      */
     public boolean isReady() {
         return ready && health.firstRound().isDone();
+    }
+
+    /** Why this Weir is not ready (or that it is), for {@code /ready}'s body. */
+    public Map<String, Object> readiness() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", isReady() ? "ready" : shuttingDown.get() ? "shutting down" : "starting");
+        m.put("listeners_bound", ready);
+        m.put("first_health_checks_done", health.firstRound().isDone());
+        return m;
     }
 
     /** Completes when this Weir first becomes {@link #isReady() ready}. */
@@ -250,6 +259,7 @@ public final class Weir implements AutoCloseable {
         ReloadResult result = new Reloader(this, listeners, drainer).apply(overlay.applyTo(next));
         if (result.ok()) {
             fileConfig = next;
+            rereadAdminToken(next);
         }
         return result;
     }
@@ -282,6 +292,18 @@ public final class Weir implements AutoCloseable {
                 }
             }
         }, reloadThread);
+    }
+
+    /** A rotated token takes effect on reload; the rest of the admin section takes a restart. */
+    private void rereadAdminToken(WeirConfig next) {
+        if (admin == null || next.admin().isEmpty()) {
+            return;
+        }
+        try {
+            admin.setToken(next.admin().get().token(System::getenv));
+        } catch (IllegalStateException e) {
+            log.error("reload: the admin token was not changed: {}", e.getMessage());
+        }
     }
 
     /** The config as the file says it, without the admin API's changes. */
