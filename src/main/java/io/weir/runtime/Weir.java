@@ -89,6 +89,7 @@ public final class Weir implements AutoCloseable {
         this.boss = transport.newGroup(1, "weir-accept");
         this.workers = transport.newGroup(eventLoops, "weir-loop");
         this.clusters = ClusterManager.build(this.config.clusters());
+        applyDrains(clusters);
         // Before any listener binds, so the first request already sees each endpoint's initial state.
         this.health = HealthChecks.start(clusters, workers, transport);
         this.drainer = new EndpointDrainer(workers);
@@ -278,20 +279,62 @@ public final class Weir implements AutoCloseable {
                     return result;
                 }
                 overlay = next;
-                if (stateFile == null) {
-                    return result;
-                }
-                try {
-                    StateFile.write(stateFile, next);
-                    return result;
-                } catch (IOException e) {
-                    log.error("admin change applied but NOT saved to {}: {}", stateFile, e.toString());
-                    List<String> changes = new ArrayList<>(result.changes());
-                    changes.add("WARNING: not saved to " + stateFile + ": " + e.getMessage());
-                    return ReloadResult.applied(changes);
-                }
+                return save(next, result);
             }
         }, reloadThread);
+    }
+
+    /** Writes {@code next} to the state file; a failure to write is a warning in the answer, not a refusal. */
+    private ReloadResult save(Overlay next, ReloadResult result) {
+        if (stateFile == null) {
+            return result;
+        }
+        try {
+            StateFile.write(stateFile, next);
+            return result;
+        } catch (IOException e) {
+            log.error("admin change applied but NOT saved to {}: {}", stateFile, e.toString());
+            List<String> changes = new ArrayList<>(result.changes());
+            changes.add("WARNING: not saved to " + stateFile + ": " + e.getMessage());
+            return ReloadResult.applied(changes);
+        }
+    }
+
+    /**
+     * Drains (or undrains) an endpoint for the admin API, and keeps that decision in the state file: it holds
+     * after reloads (even one that rebuilds the endpoint) and restarts until undrained. Draining lets in-flight
+     * requests finish within the cluster's {@code drain_timeout}; undraining ramps up under slow start.
+     */
+    public CompletableFuture<ReloadResult> setDrained(String clusterName, String endpointId, boolean drained) {
+        return CompletableFuture.supplyAsync(() -> {
+            synchronized (this) {
+                Cluster cluster = clusters.require(clusterName);
+                Endpoint endpoint = cluster.endpoint(endpointId).orElseThrow(() -> new IllegalArgumentException(
+                        "no endpoint " + endpointId + " in cluster " + clusterName));
+                Overlay next = overlay.withDrained(clusterName, endpointId, drained);
+                if (drained) {
+                    drainer.drain(cluster, endpoint, cluster.config().drainTimeout());
+                } else {
+                    cluster.undrain(endpoint);
+                }
+                overlay = next;
+                return save(next, ReloadResult.applied(List.of("cluster " + clusterName + ": endpoint " + endpointId
+                        + (drained ? " draining" : " undrained"))));
+            }
+        }, reloadThread);
+    }
+
+    /** Drains the endpoints the admin API drained that are not draining yet (new, or rebuilt by a reload). */
+    private void applyDrains(ClusterManager in) {
+        overlay.drained().forEach((clusterName, addresses) -> in.get(clusterName).ifPresent(cluster -> {
+            for (String address : addresses) {
+                cluster.endpoint(address).filter(e -> !e.isDraining()).ifPresent(e -> {
+                    log.info("cluster {}: endpoint {} stays drained (admin API, {})", clusterName, address,
+                            stateFile == null ? "in memory" : stateFile);
+                    cluster.drain(e);
+                });
+            }
+        }));
     }
 
     /** A rotated token takes effect on reload; the rest of the admin section takes a restart. */
@@ -352,6 +395,8 @@ public final class Weir implements AutoCloseable {
 
     /** Called by the {@link Reloader} once a reload is applied. */
     void swapped(WeirConfig next, ClusterManager nextClusters) {
+        // Before any listener points at the new clusters, so no request reaches an endpoint drained by the API.
+        applyDrains(nextClusters);
         this.config = next;
         this.clusters = nextClusters;
         // Same key: cookies issued before the reload still name their endpoints.
