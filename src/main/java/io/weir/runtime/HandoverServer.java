@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.FileDescriptor;
@@ -24,6 +25,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,8 @@ public final class HandoverServer implements AutoCloseable {
     private final Channel channel;
     private final Path path;
     private final CompletableFuture<Void> handedOver = new CompletableFuture<>();
+    /** The user this process runs as (the socket file's owner); only it, or root, may take the sockets. */
+    private volatile int ownerUid = -1;
 
     private HandoverServer(Path path, Supplier<List<Handover.Offer>> sockets, EventLoopGroup group)
             throws InterruptedException {
@@ -73,6 +77,9 @@ public final class HandoverServer implements AutoCloseable {
             Files.delete(path);
         }
         HandoverServer server = new HandoverServer(path, sockets, group);
+        // Whoever connects can take the listening sockets and stop this process: owner only.
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        server.ownerUid = (Integer) Files.getAttribute(path, "unix:uid");
         log.info("upgrades: a new `weir run --upgrade` takes over from this process through {}", path);
         return server;
     }
@@ -144,6 +151,17 @@ public final class HandoverServer implements AutoCloseable {
 
         private void refuse(ChannelHandlerContext ctx, String why) {
             ctx.writeAndFlush("ERR " + why + "\n").addListener(f -> ctx.close());
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws IOException {
+            int uid = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials().uid();
+            if (uid != ownerUid && uid != 0) {
+                log.warn("upgrade: refused a hand-over to uid {} (this Weir runs as uid {})", uid, ownerUid);
+                ctx.close();
+                return;
+            }
+            ctx.fireChannelActive();
         }
 
         @Override
