@@ -74,6 +74,7 @@ final class AdminApi {
         m.put("config_file", String.valueOf(weir.fileConfig().source()));
         m.put("state_file", weir.stateFile() == null ? null : weir.stateFile().toString());
         m.put("clusters", io.weir.runtime.Overlay.diff(weir.fileConfig(), weir.config()));
+        m.put("drained", weir.overlay().drained());
         return m;
     }
 
@@ -101,8 +102,7 @@ final class AdminApi {
         return switch (path) {
             case "/", "/dashboard" -> dashboard;
             case "/healthz" -> json(200, Map.of("status", "alive"));
-            case "/ready" -> weir.isReady() ? json(200, Map.of("status", "ready"))
-                    : json(503, Map.of("status", "starting"));
+            case "/ready" -> weir.isReady() ? json(200, Map.of("status", "ready")) : json(503, weir.readiness());
             case "/metrics" -> AdminResponse.text(200, PROMETHEUS, metrics.scrape());
             case "/api/info" -> json(200, info());
             case "/api/listeners" -> json(200, listeners());
@@ -178,37 +178,10 @@ final class AdminApi {
         return out;
     }
 
-    /**
-     * {@code POST /api/clusters/NAME/endpoints/HOST:PORT/drain} and {@code …/undrain}. Draining answers at
-     * once; the endpoint's in-flight requests finish (or are cut at the cluster's drain_timeout) after.
-     */
+    /** A POST that no write handled ({@link EndpointWrites} takes the endpoint changes, drain and undrain). */
     private AdminResponse change(String path) {
-        String[] parts = path.split("/");
-        // "", "api", "clusters", NAME, "endpoints", ADDRESS, ACTION
-        if (parts.length != 7 || !parts[1].equals("api") || !parts[2].equals("clusters")
-                || !parts[4].equals("endpoints")) {
-            return error(404, "no admin action at " + path
-                    + "; POST /api/clusters/NAME/endpoints/HOST:PORT/drain or …/undrain");
-        }
-        String clusterName = parts[3];
-        String endpointId = parts[5];
-        Optional<Cluster> cluster = weir.clusters().get(clusterName);
-        if (cluster.isEmpty()) {
-            return error(404, "no cluster " + clusterName);
-        }
-        Optional<Endpoint> endpoint = cluster.get().endpoint(endpointId);
-        if (endpoint.isEmpty()) {
-            return error(404, "no endpoint " + endpointId + " in cluster " + clusterName);
-        }
-        switch (parts[6]) {
-            case "drain" -> weir.drainEndpoint(clusterName, endpointId);
-            case "undrain" -> cluster.get().undrain(endpoint.get());
-            default -> {
-                return error(404, "unknown action " + parts[6] + "; drain or undrain");
-            }
-        }
-        return json(200, Map.of("cluster", clusterName, "endpoint", endpointId,
-                "state", endpoint.get().state().name().toLowerCase()));
+        return error(404, "no admin action at " + path
+                + "; POST /api/clusters/NAME/endpoints/HOST:PORT/drain or …/undrain");
     }
 
     AdminResponse error(int status, String message) {

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.weir.config.AdminConfig;
+import io.weir.runtime.ListenSockets;
 import io.weir.runtime.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +29,12 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The admin listener: a small HTTP/1.1 server for the admin API, /metrics, /healthz and /ready. A bearer
- * token (from the environment variable {@code token_env} names, never from the YAML) is required for
- * every change, and for reads too when the listener is bound beyond loopback.
+ * token (from the environment variable {@code token_env} names or the file {@code token_file} names, never
+ * from the YAML) is required for every change, and for reads too when the listener is bound beyond loopback.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -40,42 +42,65 @@ public final class AdminServer implements AutoCloseable {
 
     private final Channel channel;
     private final DashboardStream stream;
+    /** The bearer token's bytes; null: none configured. Swapped when a reload re-reads the token file. */
+    private final AtomicReference<byte[]> token;
 
-    private AdminServer(Channel channel, DashboardStream stream) {
+    private AdminServer(Channel channel, DashboardStream stream, AtomicReference<byte[]> token) {
         this.channel = channel;
         this.stream = stream;
+        this.token = token;
     }
 
     static AdminServer start(AdminConfig config, AdminApi api, DashboardStream stream, String token,
-                             EventLoopGroup group, Transport transport) throws InterruptedException {
+                             EventLoopGroup group, Transport transport, ListenSockets sockets)
+            throws InterruptedException {
         boolean loopback = isLoopback(config.listen().host());
         if (!loopback && token == null) {
-            log.warn("admin listener {} is reachable beyond loopback and has no token (set admin.token_env): "
-                    + "every admin request will be refused", config.listen());
+            log.warn("admin listener {} is reachable beyond loopback and has no token (set admin.token_env or "
+                    + "admin.token_file): every admin request will be refused", config.listen());
         }
-        Channel ch = new ServerBootstrap().group(group).channel(transport.serverChannel())
+        AtomicReference<byte[]> tokenRef = new AtomicReference<>(bytes(token));
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
                         c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                new Handler(api, stream, token, loopback));
+                                new Handler(api, stream, tokenRef, loopback));
                     }
-                }).bind(new InetSocketAddress(config.listen().host(), config.listen().port())).sync().channel();
+                });
+        Channel ch = sockets.bindServer(bootstrap, transport,
+                new InetSocketAddress(config.listen().host(), config.listen().port()));
         log.info("admin listening on {}", ch.localAddress());
-        return new AdminServer(ch, stream);
+        return new AdminServer(ch, stream, tokenRef);
     }
 
     /** Starts the admin listener of a running Weir. */
     public static AdminServer start(AdminConfig config, io.weir.runtime.Weir weir,
                                     io.weir.metrics.ProxyMetrics metrics, String token, EventLoopGroup group,
                                     Transport transport) throws InterruptedException {
+        return start(config, weir, metrics, token, group, transport, ListenSockets.FRESH);
+    }
+
+    /** As above, taking the listening socket from {@code sockets} during an upgrade. */
+    public static AdminServer start(AdminConfig config, io.weir.runtime.Weir weir,
+                                    io.weir.metrics.ProxyMetrics metrics, String token, EventLoopGroup group,
+                                    Transport transport, ListenSockets sockets) throws InterruptedException {
         DashboardStream stream = new DashboardStream(new DashboardSnapshot(weir));
         try {
-            return start(config, new AdminApi(weir, metrics), stream, token, group, transport);
+            return start(config, new AdminApi(weir, metrics), stream, token, group, transport, sockets);
         } catch (RuntimeException | InterruptedException e) {
             stream.close();
             throw e;
         }
+    }
+
+    /** Replaces the bearer token (a reload re-read the token file or variable); null: none. */
+    public void setToken(String next) {
+        token.set(bytes(next));
+    }
+
+    private static byte[] bytes(String token) {
+        return token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     }
 
     private static boolean isLoopback(String host) {
@@ -90,6 +115,11 @@ public final class AdminServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** The listening socket (handed to a new Weir on upgrade). */
+    public Channel channel() {
+        return channel;
+    }
+
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
@@ -99,13 +129,13 @@ public final class AdminServer implements AutoCloseable {
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final AdminApi api;
         private final DashboardStream stream;
-        private final byte[] token;
+        private final AtomicReference<byte[]> token;
         private final boolean loopback;
 
-        Handler(AdminApi api, DashboardStream stream, String token, boolean loopback) {
+        Handler(AdminApi api, DashboardStream stream, AtomicReference<byte[]> token, boolean loopback) {
             this.api = api;
             this.stream = stream;
-            this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+            this.token = token;
             this.loopback = loopback;
         }
 
@@ -114,7 +144,9 @@ public final class AdminServer implements AutoCloseable {
             String method = request.method().name();
             String path = new QueryStringDecoder(request.uri()).path();
             boolean isRead = method.equals("GET") || method.equals("HEAD");
-            boolean needsToken = !isRead || !loopback;
+            // Probes (keepalived, a kubelet) carry no secret and learn nothing from these two.
+            boolean probe = isRead && (path.equals("/healthz") || path.equals("/ready"));
+            boolean needsToken = !isRead || (!loopback && !probe);
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (needsToken && !authorised(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
                 log.warn("admin: {} {} from {} refused: missing or wrong token", method, path,
@@ -152,11 +184,12 @@ public final class AdminServer implements AutoCloseable {
         }
 
         private boolean authorised(String header) {
-            if (token == null || header == null || !header.startsWith("Bearer ")) {
+            byte[] expected = token.get();
+            if (expected == null || header == null || !header.startsWith("Bearer ")) {
                 return false;
             }
             // Constant-time comparison: the token must not leak through response timing.
-            return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.isEqual(expected, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
         }
     }
 }

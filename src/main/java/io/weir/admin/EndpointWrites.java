@@ -19,7 +19,8 @@ import java.util.function.UnaryOperator;
  * <ul>
  *   <li>{@code POST /api/clusters/NAME/endpoints} with {@code {"address": "host:port", "weight": N}} adds one;</li>
  *   <li>{@code DELETE /api/clusters/NAME/endpoints/HOST:PORT} removes one, draining it first;</li>
- *   <li>{@code POST /api/clusters/NAME/endpoints/HOST:PORT/weight} with {@code {"weight": N}} sets a weight.</li>
+ *   <li>{@code POST /api/clusters/NAME/endpoints/HOST:PORT/weight} with {@code {"weight": N}} sets a weight;</li>
+ *   <li>{@code POST /api/clusters/NAME/endpoints/HOST:PORT/drain} and {@code …/undrain} drain and undrain one.</li>
  * </ul>
  */
 final class EndpointWrites {
@@ -63,6 +64,12 @@ final class EndpointWrites {
                 }
                 boolean inFile = inFile(cluster, address);
                 return apply(200, cluster, address, o -> o.without(cluster, address, inFile));
+            }
+            if (method.equals("POST") && p.length == 7 && (p[6].equals("drain") || p[6].equals("undrain"))) {
+                String address = Overlay.normalize(p[5]);
+                existing(cluster, address);
+                boolean drain = p[6].equals("drain");
+                return weir.setDrained(cluster, address, drain).thenApply(r -> answer(200, cluster, address, r));
             }
             if (method.equals("POST") && p.length == 7 && p[6].equals("weight")) {
                 String address = Overlay.normalize(p[5]);

@@ -25,6 +25,12 @@ final class ShutdownSignals {
 
     /** Blocks until a stop signal, then runs {@code stop} (once, whichever way the process ends). */
     static void serveUntilStopped(Runnable stop) throws InterruptedException {
+        serveUntilStopped(stop, new java.util.concurrent.CompletableFuture<>());
+    }
+
+    /** As {@link #serveUntilStopped(Runnable)}; {@code alsoWhen} completing (a hand-over to a new Weir) stops too. */
+    static void serveUntilStopped(Runnable stop, java.util.concurrent.CompletableFuture<?> alsoWhen)
+            throws InterruptedException {
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable once = () -> {
             if (stopped.compareAndSet(false, true)) {
@@ -45,6 +51,7 @@ final class ShutdownSignals {
                 log.debug("cannot handle SIG{}: {}", name, e.getMessage());
             }
         }
+        alsoWhen.whenComplete((v, e) -> signalled.countDown());
         signalled.await();
         once.run();
         try {

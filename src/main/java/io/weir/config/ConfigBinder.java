@@ -15,7 +15,7 @@ final class ConfigBinder {
     static final List<String> STATE_KEYS = List.of("redis");
     static final List<String> REDIS_KEYS = List.of("uri", "timeout");
     static final List<String> ACCESS_LOG_KEYS = List.of("path", "format", "queue_size");
-    static final List<String> ADMIN_KEYS = List.of("listen", "token_env");
+    static final List<String> ADMIN_KEYS = List.of("listen", "token_env", "token_file");
 
     private final YamlReader reader;
     private final SourceIndex index;
@@ -36,13 +36,13 @@ final class ConfigBinder {
             return null;
         }
         YamlMap m = top.get();
-        Optional<AdminConfig> admin = m.get("admin").flatMap(this::admin);
+        Path baseDir = file.toAbsolutePath().getParent() != null ? file.toAbsolutePath().getParent() : Path.of(".");
+        Optional<AdminConfig> admin = m.get("admin").flatMap(node -> admin(node, baseDir));
         if (m.keyNode("admin").isPresent() && m.get("admin").isEmpty()) {
             admin = Optional.of(new AdminConfig(AdminConfig.DEFAULT_LISTEN, Optional.empty()));
             index.listen("admin", false, AdminConfig.DEFAULT_LISTEN, m.keyNode("admin").get().getStartMark());
         }
         List<ClusterConfig> clusters = new ArrayList<>();
-        Path baseDir = file.toAbsolutePath().getParent() != null ? file.toAbsolutePath().getParent() : Path.of(".");
         ClusterBinder clusterBinder = new ClusterBinder(reader, index, baseDir);
         List<Node> clusterNodes = m.list("clusters").orElse(List.of());
         for (Node node : clusterNodes) {
@@ -81,12 +81,25 @@ final class ConfigBinder {
                 m.integer("queue_size", 16, 1 << 22).orElse(AccessLogConfig.DEFAULT_QUEUE_SIZE)));
     }
 
-    private Optional<AdminConfig> admin(Node node) {
+    private Optional<AdminConfig> admin(Node node, Path baseDir) {
         return reader.map(node, "admin", ADMIN_KEYS).map(m -> {
             HostPort listen = m.convert("listen", AddressParser::parseListen).orElse(AdminConfig.DEFAULT_LISTEN);
             index.listen("admin", false, listen, m.get("listen").orElse(node).getStartMark());
             Optional<String> tokenEnv = m.convert("token_env", ConfigBinder::envName);
-            return new AdminConfig(listen, tokenEnv);
+            // Read now, so that `weir validate` and a reload refuse a missing or empty file with its position.
+            Optional<Path> tokenFile = m.convert("token_file", text -> {
+                Path p = baseDir.resolve(text).normalize();
+                try {
+                    AdminConfig.readTokenFile(p);
+                } catch (IllegalStateException e) {
+                    throw new IllegalArgumentException(e.getMessage().replace("admin token_file ", ""));
+                }
+                return p;
+            });
+            if (m.get("token_env").isPresent() && m.get("token_file").isPresent()) {
+                reader.problems().at(m.get("token_file").get(), "token_file: set token_env or token_file, not both");
+            }
+            return new AdminConfig(listen, tokenEnv, tokenFile);
         });
     }
 

@@ -8,6 +8,7 @@ import io.weir.config.HealthCheckConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +31,8 @@ final class EndpointChecker {
     private long attempt;
     private ScheduledFuture<?> pending;
     private volatile boolean running;
+    /** Completes when the first probe has a verdict (pass, fail or timeout), or the checker stops before. */
+    private final CompletableFuture<Void> firstVerdict = new CompletableFuture<>();
 
     EndpointChecker(Cluster cluster, Endpoint endpoint, HealthCheckConfig config, EventLoop loop, Probe probe) {
         this(cluster, endpoint, config, loop, probe, false);
@@ -51,6 +54,10 @@ final class EndpointChecker {
         return endpoint;
     }
 
+    CompletableFuture<Void> firstVerdict() {
+        return firstVerdict;
+    }
+
     /** The last change of state and its reason. */
     HealthTransition lastTransition() {
         return tracker.last();
@@ -68,6 +75,7 @@ final class EndpointChecker {
 
     void stop() {
         running = false;
+        firstVerdict.complete(null);
         if (!loop.isShuttingDown()) {
             loop.execute(() -> {
                 attempt++;
@@ -115,6 +123,7 @@ final class EndpointChecker {
         if (t != null) {
             apply(t);
         }
+        firstVerdict.complete(null);
         schedule(config.interval().toNanos() + randomJitter());
     }
 

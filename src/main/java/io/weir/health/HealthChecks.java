@@ -22,6 +22,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Every health mechanism of one running configuration: an {@link EndpointChecker} per endpoint of each
@@ -38,6 +39,8 @@ public final class HealthChecks implements AutoCloseable {
     private final EndpointEvents events = new EndpointEvents();
     private final EventLoopGroup loops;
     private final Transport transport;
+    /** Every endpoint checked at start has had its first verdict: part of what {@code /ready} waits for. */
+    private CompletableFuture<Void> firstRound = CompletableFuture.completedFuture(null);
 
     private HealthChecks(EventLoopGroup loops, Transport transport) {
         this.loops = loops;
@@ -50,7 +53,20 @@ public final class HealthChecks implements AutoCloseable {
         for (Cluster cluster : clusters.all()) {
             health.startCluster(cluster, false);
         }
+        synchronized (health) {
+            health.firstRound = CompletableFuture.allOf(health.checkers.values().stream()
+                    .map(EndpointChecker::firstVerdict).toArray(CompletableFuture[]::new));
+        }
         return health;
+    }
+
+    /**
+     * Completes once every endpoint checked at start has had its first verdict (a timeout counts: the
+     * endpoint is then known to be unhealthy). Until then a load balancer in front should not send traffic,
+     * since Weir would pick endpoints on their initial state, not on what a check saw.
+     */
+    public synchronized CompletableFuture<Void> firstRound() {
+        return firstRound;
     }
 
     /**

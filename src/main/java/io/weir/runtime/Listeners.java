@@ -66,6 +66,8 @@ final class Listeners {
     private final Map<String, Bound> bound = new LinkedHashMap<>();
     /** Every http listener ever bound, for shutdown's wait on open connections. */
     private final List<HttpListener> everHttp = new ArrayList<>();
+    /** Every tcp listener ever bound, likewise. */
+    private final List<TcpListener> everTcp = new ArrayList<>();
 
     private final StateStore state;
     private final ProxyMetrics metrics;
@@ -74,8 +76,12 @@ final class Listeners {
     /** Told of every tcp connection and udp flow as it ends: the L4 access log. */
     private volatile io.weir.proxy.l4.ConnectionObserver connections = io.weir.proxy.l4.ConnectionObserver.NONE;
 
+    /** Where sockets come from: handed over by the Weir this one replaces, or bound afresh. */
+    private final ListenSockets sockets;
+
     Listeners(Transport transport, EventLoopGroup boss, EventLoopGroup workers, RequestObserver observer,
-              StateStore state, StickySessions sticky, ProxyMetrics metrics) {
+              StateStore state, StickySessions sticky, ProxyMetrics metrics, ListenSockets sockets) {
+        this.sockets = sockets;
         this.transport = transport;
         this.boss = boss;
         this.workers = workers;
@@ -113,7 +119,11 @@ final class Listeners {
         if (config.protocol() == Protocol.TCP) {
             TcpListener tcp = new TcpListener(config, transport, clusters);
             tcp.observeConnections(connections);
-            return new Bound(config, tcp.bind(boss, workers), null, null, tcp, null);
+            InetSocketAddress address = tcp.bind(boss, workers, sockets);
+            synchronized (this) {
+                everTcp.add(tcp);
+            }
+            return new Bound(config, address, null, null, tcp, null);
         } else if (config.protocol() == Protocol.HTTP) {
             Router router = Router.compile(config.routes(), clusters, state);
             metrics.watch(config.name(), router);
@@ -124,7 +134,7 @@ final class Listeners {
             context.setObserver(observer);
             context.setSticky(sticky);
             HttpListener http = new HttpListener(context);
-            InetSocketAddress address = http.bind(boss, workers);
+            InetSocketAddress address = http.bind(boss, workers, sockets);
             synchronized (this) {
                 everHttp.add(http);
             }
@@ -132,7 +142,7 @@ final class Listeners {
         } else {
             UdpListener udp = new UdpListener(config, transport, clusters);
             udp.observeFlows(connections);
-            return new Bound(config, udp.bind(workers), null, null, null, udp);
+            return new Bound(config, udp.bind(workers, sockets), null, null, null, udp);
         }
     }
 
@@ -154,12 +164,29 @@ final class Listeners {
         return m;
     }
 
+    /** The bound listening sockets, for a new Weir taking over ({@link HandoverServer}). */
+    synchronized List<Handover.Offer> offers() {
+        List<Handover.Offer> out = new ArrayList<>();
+        for (Bound b : bound.values()) {
+            Handover.Kind kind = b.udp() != null ? Handover.Kind.DATAGRAM : Handover.Kind.STREAM;
+            io.netty.channel.Channel ch = b.http() != null ? b.http().channel()
+                    : b.tcp() != null ? b.tcp().channel() : b.udp().channel();
+            if (ch != null && ch.isOpen()) {
+                out.add(new Handover.Offer(kind, b.config().name(), b.config().listen().host(), b.address().getPort(),
+                        ch));
+            }
+        }
+        return out;
+    }
+
     synchronized void unbindAll() {
         bound.values().forEach(Bound::unbind);
     }
 
     synchronized List<ChannelGroupFuture> closeGracefully() {
-        return everHttp.stream().map(HttpListener::closeGracefully).toList();
+        List<ChannelGroupFuture> closed = new ArrayList<>(everHttp.stream().map(HttpListener::closeGracefully).toList());
+        everTcp.forEach(tcp -> closed.add(tcp.closed()));
+        return closed;
     }
 
     /** Stops watching certificate files (shutdown). */
@@ -168,7 +195,8 @@ final class Listeners {
     }
 
     synchronized int openConnections() {
-        return everHttp.stream().mapToInt(HttpListener::openConnections).sum();
+        return everHttp.stream().mapToInt(HttpListener::openConnections).sum()
+                + everTcp.stream().mapToInt(TcpListener::openConnections).sum();
     }
 
     /** The listener's TLS, its certificate files watched for changes from now on; null for plain HTTP. */

@@ -16,19 +16,26 @@ import java.util.Set;
 /**
  * The changes made through the admin API, kept apart from the file and applied on top of it at start and on
  * every reload, so they survive both (HAProxy loses runtime changes on reload; Weir does not). Per cluster:
- * endpoint weights set (an address the file lacks is an added endpoint) and endpoints removed. Immutable.
+ * endpoint weights set (an address the file lacks is an added endpoint), endpoints removed, and endpoints
+ * drained by the operator (a drain is a decision about an endpoint, so it outlives reloads and restarts too).
+ * Immutable.
  */
 public record Overlay(Map<String, Edits> clusters) {
 
-    /** One cluster's changes: address → weight (added or re-weighted endpoints), and removed addresses. */
-    public record Edits(Map<String, Integer> weights, Set<String> removed) {
+    /** One cluster's changes: address → weight (added or re-weighted endpoints), removed and drained addresses. */
+    public record Edits(Map<String, Integer> weights, Set<String> removed, Set<String> drained) {
         public Edits {
             weights = Map.copyOf(weights);
             removed = Set.copyOf(removed);
+            drained = Set.copyOf(drained);
+        }
+
+        public Edits(Map<String, Integer> weights, Set<String> removed) {
+            this(weights, removed, Set.of());
         }
 
         boolean isEmpty() {
-            return weights.isEmpty() && removed.isEmpty();
+            return weights.isEmpty() && removed.isEmpty() && drained.isEmpty();
         }
     }
 
@@ -54,7 +61,7 @@ public record Overlay(Map<String, Edits> clusters) {
         w.put(address, weight);
         Set<String> r = new LinkedHashSet<>(e.removed());
         r.remove(address);
-        return with(cluster, new Edits(w, r));
+        return with(cluster, new Edits(w, r, e.drained()));
     }
 
     /** Removes {@code address}; {@code inFile} says whether the file lists it (then the removal must be kept). */
@@ -66,11 +73,36 @@ public record Overlay(Map<String, Edits> clusters) {
         if (inFile) {
             r.add(address);
         }
-        return with(cluster, new Edits(w, r));
+        Set<String> d = new LinkedHashSet<>(e.drained());
+        d.remove(address);
+        return with(cluster, new Edits(w, r, d));
+    }
+
+    /** Marks {@code address} drained (or not): it takes no new requests, at once and after every reload and start. */
+    public Overlay withDrained(String cluster, String address, boolean drained) {
+        Edits e = edits(cluster);
+        Set<String> d = new LinkedHashSet<>(e.drained());
+        if (drained) {
+            d.add(address);
+        } else {
+            d.remove(address);
+        }
+        return with(cluster, new Edits(e.weights(), e.removed(), d));
+    }
+
+    /** The addresses drained through the admin API, by cluster (only clusters that have some). */
+    public Map<String, Set<String>> drained() {
+        Map<String, Set<String>> m = new LinkedHashMap<>();
+        clusters.forEach((name, e) -> {
+            if (!e.drained().isEmpty()) {
+                m.put(name, e.drained());
+            }
+        });
+        return m;
     }
 
     private Edits edits(String cluster) {
-        return clusters.getOrDefault(cluster, new Edits(Map.of(), Set.of()));
+        return clusters.getOrDefault(cluster, new Edits(Map.of(), Set.of(), Set.of()));
     }
 
     private Overlay with(String cluster, Edits edits) {

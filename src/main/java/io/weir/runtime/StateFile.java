@@ -17,7 +17,9 @@ import java.util.Set;
  * The admin API's changes on disk: {@code <config>.state.json} beside the config file, read at start, written
  * (to a temporary file renamed over it, so a crash never leaves half a file) after every change.
  *
- * <pre>{"version": 1, "clusters": {"app": {"weights": {"10.0.0.7:8080": 3}, "removed": ["10.0.0.5:8080"]}}}</pre>
+ * <pre>{"version": 1, "clusters": {"app": {"weights": {"10.0.0.7:8080": 3}, "removed": ["10.0.0.5:8080"],
+ *                                     "drained": ["10.0.0.6:8080"]}}}</pre>
+ * ({@code drained} is absent from files written before drains persisted; it reads as none.)
  */
 final class StateFile {
 
@@ -53,7 +55,11 @@ final class StateFile {
             }
             Set<String> removed = new LinkedHashSet<>();
             entry.getValue().path("removed").forEach(r -> removed.add(r.asText()));
-            clusters.put(entry.getKey(), new Overlay.Edits(weights, removed));
+            Set<String> drained = new LinkedHashSet<>();
+            for (JsonNode d : entry.getValue().path("drained")) {
+                drained.add(normalize(file, d.asText()));
+            }
+            clusters.put(entry.getKey(), new Overlay.Edits(weights, removed, drained));
         }
         return new Overlay(clusters);
     }
@@ -68,8 +74,13 @@ final class StateFile {
 
     static void write(Path file, Overlay overlay) throws IOException {
         Map<String, Object> clusters = new LinkedHashMap<>();
-        overlay.clusters().forEach((name, e) -> clusters.put(name, Map.of("weights", new LinkedHashMap<>(e.weights()),
-                "removed", e.removed())));
+        overlay.clusters().forEach((name, e) -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("weights", new java.util.TreeMap<>(e.weights()));
+            c.put("removed", new java.util.TreeSet<>(e.removed()));
+            c.put("drained", new java.util.TreeSet<>(e.drained()));
+            clusters.put(name, c);
+        });
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", 1);
         root.put("clusters", clusters);

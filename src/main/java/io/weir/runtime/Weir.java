@@ -89,6 +89,7 @@ public final class Weir implements AutoCloseable {
         this.boss = transport.newGroup(1, "weir-accept");
         this.workers = transport.newGroup(eventLoops, "weir-loop");
         this.clusters = ClusterManager.build(this.config.clusters());
+        applyDrains(clusters);
         // Before any listener binds, so the first request already sees each endpoint's initial state.
         this.health = HealthChecks.start(clusters, workers, transport);
         this.drainer = new EndpointDrainer(workers);
@@ -100,6 +101,14 @@ public final class Weir implements AutoCloseable {
     }
 
     public static Weir start(WeirConfig config, int eventLoops) throws InterruptedException {
+        return start(config, eventLoops, ListenSockets.FRESH);
+    }
+
+    /**
+     * As {@link #start(WeirConfig, int)}, with the listening sockets a running Weir handed over (an upgrade): a
+     * listener whose protocol kind and address match one of them takes it instead of binding anew.
+     */
+    public static Weir start(WeirConfig config, int eventLoops, ListenSockets sockets) throws InterruptedException {
         java.nio.file.Path stateFile = StateFile.beside(config.source());
         Overlay overlay;
         try {
@@ -114,8 +123,9 @@ public final class Weir implements AutoCloseable {
         Weir weir = new Weir(config, overlay, stateFile, eventLoops);
         try {
             weir.startObservers();
-            weir.bindAll();
-            weir.startAdmin();
+            weir.bindAll(sockets);
+            weir.startAdmin(sockets);
+            sockets.closeUnused();
         } catch (RuntimeException | InterruptedException e) {
             weir.close();
             throw e;
@@ -165,17 +175,60 @@ public final class Weir implements AutoCloseable {
         };
     }
 
-    private void startAdmin() throws InterruptedException {
+    private void startAdmin(ListenSockets sockets) throws InterruptedException {
         if (config.admin().isPresent()) {
             AdminConfig a = config.admin().get();
-            String token = a.tokenEnv().map(System::getenv).orElse(null);
-            admin = AdminServer.start(a, this, metrics, token, workers, transport);
+            String token = a.token(System::getenv);
+            admin = AdminServer.start(a, this, metrics, token, workers, transport, sockets);
         }
     }
 
-    /** Listeners bound and the first start done: what {@code /ready} reports. */
+    /**
+     * What {@code /ready} reports: every listener bound and the first round of active health checks done for
+     * every cluster that has them; false again once shutting down.
+     */
     public boolean isReady() {
-        return ready;
+        return ready && health.firstRound().isDone();
+    }
+
+    /** Why this Weir is not ready (or that it is), for {@code /ready}'s body. */
+    public Map<String, Object> readiness() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", isReady() ? "ready" : shuttingDown.get() ? "shutting down" : "starting");
+        m.put("listeners_bound", ready);
+        m.put("first_health_checks_done", health.firstRound().isDone());
+        return m;
+    }
+
+    /** Completes when this Weir first becomes {@link #isReady() ready}. */
+    public CompletableFuture<Void> whenReady() {
+        return health.firstRound();
+    }
+
+    /** The listening sockets (listeners and admin) that a new Weir takes over on upgrade. */
+    public List<Handover.Offer> handoverOffers() {
+        List<Handover.Offer> offers = new ArrayList<>(listeners.offers());
+        if (admin != null && admin.channel().isOpen()) {
+            offers.add(new Handover.Offer(Handover.Kind.STREAM, "admin", config.admin().orElseThrow().listen().host(),
+                    admin.address().getPort(), admin.channel()));
+        }
+        return offers;
+    }
+
+    /** The transport's event loops, for the hand-over socket. */
+    public EventLoopGroup eventLoops() {
+        return workers;
+    }
+
+    /**
+     * After a new Weir took the listening sockets over: stop accepting (the admin listener too, so probes reach
+     * only the new one), let what is in flight finish, as {@link #shutdownGracefully}.
+     */
+    public boolean drainAfterHandover(Duration timeout) {
+        if (admin != null) {
+            admin.close();
+        }
+        return shutdownGracefully(timeout);
     }
 
     /** Where the admin listener is bound; null when there is none. */
@@ -183,8 +236,8 @@ public final class Weir implements AutoCloseable {
         return admin == null ? null : admin.address();
     }
 
-    private void bindAll() throws InterruptedException {
-        listeners = new Listeners(transport, boss, workers, observer(), state, sticky, metrics);
+    private void bindAll(ListenSockets sockets) throws InterruptedException {
+        listeners = new Listeners(transport, boss, workers, observer(), state, sticky, metrics, sockets);
         if (l4AccessLog != null) {
             listeners.observeConnections(l4AccessLog);
         }
@@ -216,6 +269,7 @@ public final class Weir implements AutoCloseable {
         ReloadResult result = new Reloader(this, listeners, drainer).apply(overlay.applyTo(next));
         if (result.ok()) {
             fileConfig = next;
+            rereadAdminToken(next);
         }
         return result;
     }
@@ -234,20 +288,74 @@ public final class Weir implements AutoCloseable {
                     return result;
                 }
                 overlay = next;
-                if (stateFile == null) {
-                    return result;
-                }
-                try {
-                    StateFile.write(stateFile, next);
-                    return result;
-                } catch (IOException e) {
-                    log.error("admin change applied but NOT saved to {}: {}", stateFile, e.toString());
-                    List<String> changes = new ArrayList<>(result.changes());
-                    changes.add("WARNING: not saved to " + stateFile + ": " + e.getMessage());
-                    return ReloadResult.applied(changes);
-                }
+                return save(next, result);
             }
         }, reloadThread);
+    }
+
+    /** Writes {@code next} to the state file; a failure to write is a warning in the answer, not a refusal. */
+    private ReloadResult save(Overlay next, ReloadResult result) {
+        if (stateFile == null) {
+            return result;
+        }
+        try {
+            StateFile.write(stateFile, next);
+            return result;
+        } catch (IOException e) {
+            log.error("admin change applied but NOT saved to {}: {}", stateFile, e.toString());
+            List<String> changes = new ArrayList<>(result.changes());
+            changes.add("WARNING: not saved to " + stateFile + ": " + e.getMessage());
+            return ReloadResult.applied(changes);
+        }
+    }
+
+    /**
+     * Drains (or undrains) an endpoint for the admin API, and keeps that decision in the state file: it holds
+     * after reloads (even one that rebuilds the endpoint) and restarts until undrained. Draining lets in-flight
+     * requests finish within the cluster's {@code drain_timeout}; undraining ramps up under slow start.
+     */
+    public CompletableFuture<ReloadResult> setDrained(String clusterName, String endpointId, boolean drained) {
+        return CompletableFuture.supplyAsync(() -> {
+            synchronized (this) {
+                Cluster cluster = clusters.require(clusterName);
+                Endpoint endpoint = cluster.endpoint(endpointId).orElseThrow(() -> new IllegalArgumentException(
+                        "no endpoint " + endpointId + " in cluster " + clusterName));
+                Overlay next = overlay.withDrained(clusterName, endpointId, drained);
+                if (drained) {
+                    drainer.drain(cluster, endpoint, cluster.config().drainTimeout());
+                } else {
+                    cluster.undrain(endpoint);
+                }
+                overlay = next;
+                return save(next, ReloadResult.applied(List.of("cluster " + clusterName + ": endpoint " + endpointId
+                        + (drained ? " draining" : " undrained"))));
+            }
+        }, reloadThread);
+    }
+
+    /** Drains the endpoints the admin API drained that are not draining yet (new, or rebuilt by a reload). */
+    private void applyDrains(ClusterManager in) {
+        overlay.drained().forEach((clusterName, addresses) -> in.get(clusterName).ifPresent(cluster -> {
+            for (String address : addresses) {
+                cluster.endpoint(address).filter(e -> !e.isDraining()).ifPresent(e -> {
+                    log.info("cluster {}: endpoint {} stays drained (admin API, {})", clusterName, address,
+                            stateFile == null ? "in memory" : stateFile);
+                    cluster.drain(e);
+                });
+            }
+        }));
+    }
+
+    /** A rotated token takes effect on reload; the rest of the admin section takes a restart. */
+    private void rereadAdminToken(WeirConfig next) {
+        if (admin == null || next.admin().isEmpty()) {
+            return;
+        }
+        try {
+            admin.setToken(next.admin().get().token(System::getenv));
+        } catch (IllegalStateException e) {
+            log.error("reload: the admin token was not changed: {}", e.getMessage());
+        }
     }
 
     /** The config as the file says it, without the admin API's changes. */
@@ -296,6 +404,8 @@ public final class Weir implements AutoCloseable {
 
     /** Called by the {@link Reloader} once a reload is applied. */
     void swapped(WeirConfig next, ClusterManager nextClusters) {
+        // Before any listener points at the new clusters, so no request reaches an endpoint drained by the API.
+        applyDrains(nextClusters);
         this.config = next;
         this.clusters = nextClusters;
         // Same key: cookies issued before the reload still name their endpoints.

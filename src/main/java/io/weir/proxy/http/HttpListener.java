@@ -12,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.weir.config.ListenerConfig;
 import io.weir.proxy.ConnectionLimiter;
+import io.weir.runtime.ListenSockets;
 
 import java.net.InetSocketAddress;
 
@@ -33,13 +34,18 @@ public final class HttpListener {
 
     /** Binds and returns the bound address (the port is the real one when the config said 0). */
     public InetSocketAddress bind(EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
+        return bind(boss, workers, ListenSockets.FRESH);
+    }
+
+    /** As {@link #bind(EventLoopGroup, EventLoopGroup)}, taking the socket from {@code sockets} (an upgrade). */
+    public InetSocketAddress bind(EventLoopGroup boss, EventLoopGroup workers, ListenSockets sockets)
+            throws InterruptedException {
         ListenerConfig config = context.config();
         ConnectionLimiter limiter = config.maxConnections() > 0 ? new ConnectionLimiter(config.maxConnections()) : null;
         long headerTimeout = config.requestHeaderTimeout().toNanos();
         long idleTimeout = config.idleTimeout().toNanos();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(context.transport().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -67,8 +73,13 @@ public final class HttpListener {
             bootstrap.handler(limiter);
         }
         InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
-        serverChannel = bootstrap.bind(address).sync().channel();
+        serverChannel = sockets.bindServer(bootstrap, context.transport(), address);
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The listening socket (handed to a new Weir on upgrade). */
+    public Channel channel() {
+        return serverChannel;
     }
 
     /**

@@ -6,9 +6,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.weir.cluster.ClusterManager;
 import io.weir.config.ListenerConfig;
 import io.weir.proxy.ConnectionLimiter;
+import io.weir.runtime.ListenSockets;
 import io.weir.runtime.Transport;
 
 import java.net.InetSocketAddress;
@@ -19,6 +24,8 @@ public final class TcpListener {
     /** Swapped on reload when the clusters change; each new connection reads it once. */
     private volatile TcpListenerContext context;
     private Channel serverChannel;
+    /** Open downstream connections, waited for on shutdown; a closed channel leaves the group by itself. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     public TcpListener(ListenerConfig config, Transport transport, ClusterManager clusters) {
         this.context = TcpListenerContext.of(config, transport, clusters);
@@ -41,11 +48,16 @@ public final class TcpListener {
 
     /** Binds and returns the bound address (the port is the real one when the config said 0). */
     public InetSocketAddress bind(EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
+        return bind(boss, workers, ListenSockets.FRESH);
+    }
+
+    /** As {@link #bind(EventLoopGroup, EventLoopGroup)}, taking the socket from {@code sockets} (an upgrade). */
+    public InetSocketAddress bind(EventLoopGroup boss, EventLoopGroup workers, ListenSockets sockets)
+            throws InterruptedException {
         ListenerConfig config = context.config();
         ConnectionLimiter limiter = config.maxConnections() > 0 ? new ConnectionLimiter(config.maxConnections()) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(context.transport().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // Nothing is read from a downstream before its upstream is connected (or a preamble asks).
@@ -56,6 +68,7 @@ public final class TcpListener {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        connections.add(ch);
                         TcpListenerContext context = TcpListener.this.context;
                         ChannelPipeline p = ch.pipeline();
                         ConnectionRecord.start(ch, config.name(), context.observer());
@@ -75,8 +88,26 @@ public final class TcpListener {
             bootstrap.handler(limiter);
         }
         InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
-        serverChannel = bootstrap.bind(address).sync().channel();
+        serverChannel = sockets.bindServer(bootstrap, context.transport(), address);
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The listening socket (handed to a new Weir on upgrade). */
+    public Channel channel() {
+        return serverChannel;
+    }
+
+    /**
+     * Completes when every open connection has closed. A byte stream has no request to finish, so none is
+     * asked to close: shutdown waits for the peers, up to its timeout, then cuts what is left.
+     */
+    public ChannelGroupFuture closed() {
+        return connections.newCloseFuture();
+    }
+
+    /** Downstream connections open now. */
+    public int openConnections() {
+        return connections.size();
     }
 
     /** Stops accepting; open connections are left to finish. */

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.weir.cluster.ClusterManager;
 import io.weir.config.ListenerConfig;
+import io.weir.runtime.ListenSockets;
 import io.weir.runtime.Transport;
 
 import java.net.InetSocketAddress;
@@ -28,18 +29,24 @@ public final class UdpListener {
     }
 
     public InetSocketAddress bind(EventLoopGroup workers) throws InterruptedException {
-        channel = new Bootstrap()
-                .group(workers)
-                .channel(transport.datagramChannel())
-                .handler(flows)
-                .bind(new InetSocketAddress(config.listen().host(), config.listen().port()))
-                .sync().channel();
+        return bind(workers, ListenSockets.FRESH);
+    }
+
+    /** As {@link #bind(EventLoopGroup)}, taking the socket from {@code sockets} (an upgrade). */
+    public InetSocketAddress bind(EventLoopGroup workers, ListenSockets sockets) throws InterruptedException {
+        channel = sockets.bindDatagram(new Bootstrap().group(workers).handler(flows), transport,
+                new InetSocketAddress(config.listen().host(), config.listen().port()));
         return (InetSocketAddress) channel.localAddress();
     }
 
     /** Reports each flow as it ends (the L4 access log). */
     public void observeFlows(ConnectionObserver observer) {
         flows.observeFlows(config.name(), observer);
+    }
+
+    /** The datagram socket (handed to a new Weir on upgrade). */
+    public Channel channel() {
+        return channel;
     }
 
     /** After a reload that kept this listener's config: new flows pick from {@code clusters}' cluster. */
