@@ -202,7 +202,7 @@ final class AdminApi {
         }
         switch (parts[6]) {
             case "drain" -> weir.drainEndpoint(clusterName, endpointId);
-            case "undrain" -> cluster.get().undrain(endpoint.get());
+            case "undrain" -> weir.undrainEndpoint(clusterName, endpointId);
             default -> {
                 return error(404, "unknown action " + parts[6] + "; drain or undrain");
             }
