@@ -76,7 +76,8 @@ final class RedisShared implements SharedStore {
     private <T> CompletionStage<T> call(Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command) {
         StatefulRedisConnection<String, String> c = store.connection();
         if (c == null) {
-            store.failed(NOT_CONNECTED);
+            // Not connected yet: a failed connect is logged by the store itself.
+            store.notConnected();
             return CompletableFuture.failedFuture(NOT_CONNECTED);
         }
         CompletableFuture<T> remote;

@@ -211,6 +211,11 @@ public final class RedisStateStore implements StateStore {
         wentDown(error);
     }
 
+    /** A call made before the first connection: counted; the connect itself logs when it fails. */
+    void notConnected() {
+        fallbacks.increment();
+    }
+
     void answered() {
         if (down.compareAndSet(true, false)) {
             log.info("state store: Redis answers again; sharing state with other nodes resumes");
