@@ -225,8 +225,17 @@ public final class RedisStateStore implements StateStore {
     private void wentDown(Throwable error) {
         if (down.compareAndSet(false, true)) {
             log.warn("state store: Redis unavailable ({}); serving from local state until it is back",
-                    error.toString());
+                    describe(error));
         }
+    }
+
+    /** The error and, when another, its root cause: a refused password or certificate says so only there. */
+    private static String describe(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == error ? error.toString() : error + ", caused by " + root;
     }
 
     /** Calls answered from local state because Redis was down, slow or not connected. */
