@@ -120,7 +120,8 @@ public final class ProxyMetrics implements RequestObserver {
                 AppCookieTable t = s.table();
                 String cluster = s.cluster().name();
                 FunctionCounter.builder("weir.sticky.repinned", t, AppCookieTable::repinned)
-                        .description("sticky sessions moved off an endpoint that was unhealthy, ejected, drained or gone")
+                        .description("sticky sessions moved off an endpoint that was unhealthy, ejected, drained "
+                                + "or gone")
                         .tags("cluster", cluster).register(registry);
                 FunctionCounter.builder("weir.sticky.learned", t, AppCookieTable::learned)
                         .description("application session cookies learned from a backend's Set-Cookie")

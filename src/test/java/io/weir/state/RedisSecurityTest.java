@@ -59,7 +59,9 @@ class RedisSecurityTest extends SocketTest {
                   - name: web
                     listen: 127.0.0.1:0
                     routes:
-                      - { name: api, cluster: app, rate_limit: { rate: 1/m, burst: 2, key: header:x-user, scope: global } }
+                      - name: api
+                        cluster: app
+                        rate_limit: { rate: 1/m, burst: 2, key: header:x-user, scope: global }
                 clusters:
                   - name: app
                     endpoints: [ %s ]

@@ -123,7 +123,8 @@ class AppCookieStickyTest extends SocketTest {
 
     @Test
     void anUnhealthyEndpointsSessionsAreRepinnedAndRelearned() throws Exception {
-        WeirHarness weir = weir("{ mode: app_cookie, cookie: JSESSIONID }", "    health_check: { path: /healthz, interval: 100ms, timeout: 100ms, healthy_threshold: 1, "
+        WeirHarness weir = weir("{ mode: app_cookie, cookie: JSESSIONID }",
+                "    health_check: { path: /healthz, interval: 100ms, timeout: 100ms, healthy_threshold: 1, "
                 + "unhealthy_threshold: 1, initial_state: healthy }");
         RawHttp.Response first = get(weir, "/", null);
         String session = session(first);
