@@ -34,11 +34,17 @@ import java.util.concurrent.CompletionStage;
  * event loop, at most the store's deadline. What this node learns is written to the store in the background, and
  * an entry in use is refreshed there (TTL pushed back, copy put back if Redis lost it, another node's move
  * adopted) at most every {@link #refreshNanos}.
+ *
+ * <p>In the store, a firm pin (see {@link AppCookieTable.Entry}) is the endpoint id; a tentative one is the id after
+ * {@value #TENTATIVE}. A tentative pin never replaces anything there, and a node holding a firm pin overwrites a
+ * tentative one it finds: after an outage, a session a backend started on node A stays there even if node B saw it
+ * first and, not knowing it, balanced it elsewhere.
  */
 public final class AppCookieSession implements ClusterAffinity {
 
     private static final Logger log = LoggerFactory.getLogger(AppCookieSession.class);
     private static final long RETRY_NANOS = Duration.ofSeconds(1).toNanos();
+    static final String TENTATIVE = "~";
     private static final FastThreadLocal<MessageDigest> SHA256 = new FastThreadLocal<>() {
         @Override
         protected MessageDigest initialValue() throws NoSuchAlgorithmException {
@@ -101,7 +107,8 @@ public final class AppCookieSession implements ClusterAffinity {
             if (error != null || remote.isEmpty()) {
                 return null;
             }
-            String id = remote.get();
+            boolean firm = !remote.get().startsWith(TENTATIVE);
+            String id = firm ? remote.get() : remote.get().substring(TENTATIVE.length());
             Endpoint there = endpoint(id);
             if (there == null) {
                 return null;
@@ -111,7 +118,7 @@ public final class AppCookieSession implements ClusterAffinity {
             }
             pin.found(id, StickySession.serves(cluster, there) ? there : null);
             if (pin.preferred() != null) {
-                table.put(key, id, table.now() + refreshNanos);
+                table.put(key, id, firm, table.now() + refreshNanos);
             }
             return null;
         });
@@ -124,18 +131,35 @@ public final class AppCookieSession implements ClusterAffinity {
             return;
         }
         e.shareAtNanos = now + refreshNanos;
-        shared.touch(sharedPrefix + key, idle).whenComplete((remote, error) -> {
+        String sharedKey = sharedPrefix + key;
+        shared.touch(sharedKey, idle).whenComplete((remote, error) -> {
             if (error != null) {
                 e.shareAtNanos = table.now() + Math.min(RETRY_NANOS, refreshNanos);
-            } else if (remote.isEmpty()) {
+                return;
+            }
+            if (remote.isEmpty()) {
                 // Learned while Redis was down, or Redis lost it (restart): share it again, unless another node
                 // got there first.
-                shared.putIfAbsent(sharedPrefix + key, e.endpointId, idle);
-            } else if (!remote.get().equals(e.endpointId) && endpoint(remote.get()) != null) {
+                shared.putIfAbsent(sharedKey, encode(e.endpointId, e.firm), idle);
+                return;
+            }
+            boolean firm = !remote.get().startsWith(TENTATIVE);
+            String id = firm ? remote.get() : remote.get().substring(TENTATIVE.length());
+            if (id.equals(e.endpointId)) {
+                return;
+            }
+            if (e.firm && !firm) {
+                // Another node only guessed where this session goes; this node knows.
+                shared.put(sharedKey, encode(e.endpointId, true), idle);
+            } else if (endpoint(id) != null) {
                 // Another node moved the session (its endpoint failed there): follow, so nodes agree.
-                table.replace(key, e, remote.get());
+                table.replace(key, e, id, firm);
             }
         });
+    }
+
+    private static String encode(String endpointId, boolean firm) {
+        return firm ? endpointId : TENTATIVE + endpointId;
     }
 
     /**
@@ -163,15 +187,18 @@ public final class AppCookieSession implements ClusterAffinity {
             }
             String key = key(cookie.value());
             AppCookieTable.Entry known = table.use(key);
-            if (known == null || !known.endpointId.equals(served.id())) {
+            if (known == null || !known.firm || !known.endpointId.equals(served.id())) {
                 table.learned.increment();
-                pinTo(key, served);
+                pinTo(key, served, true);
             }
         }
         return deleted;
     }
 
-    /** A request of a known or unknown session was served by {@code served}, not where it was pinned. */
+    /**
+     * A request of a known or unknown session was served by {@code served}, not where it was pinned: a known one
+     * was moved there (firm); an unknown one is pinned there tentatively.
+     */
     void moved(String key, String namedId, Endpoint served) {
         if (namedId != null && !namedId.equals(served.id())) {
             table.repinned.increment();
@@ -179,19 +206,23 @@ public final class AppCookieSession implements ClusterAffinity {
             log.info("cluster {}: {} session re-pinned from {} ({}) to {}", cluster.name(), config.cookie(), namedId,
                     from == null ? "gone" : from.state().name().toLowerCase(Locale.ROOT), served);
         }
-        pinTo(key, served);
+        pinTo(key, served, namedId != null);
     }
 
-    private void pinTo(String key, Endpoint served) {
-        AppCookieTable.Entry e = table.put(key, served.id(), table.now() + refreshNanos);
-        if (shared != null) {
-            shared.put(sharedPrefix + key, served.id(), idle).whenComplete((ok, error) -> {
-                if (error != null) {
-                    // Shared again on its next use once the store answers (see refresh).
-                    e.shareAtNanos = table.now();
-                }
-            });
+    private void pinTo(String key, Endpoint served, boolean firm) {
+        AppCookieTable.Entry e = table.put(key, served.id(), firm, table.now() + refreshNanos);
+        if (shared == null) {
+            return;
         }
+        String sharedKey = sharedPrefix + key;
+        CompletionStage<?> write = firm ? shared.put(sharedKey, served.id(), idle)
+                : shared.putIfAbsent(sharedKey, encode(served.id(), false), idle);
+        write.whenComplete((ok, error) -> {
+            if (error != null) {
+                // Shared again on its next use once the store answers (see refresh).
+                e.shareAtNanos = table.now();
+            }
+        });
     }
 
     private void forget(String key) {

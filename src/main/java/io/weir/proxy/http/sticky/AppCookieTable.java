@@ -22,14 +22,21 @@ public final class AppCookieTable {
 
     private static final Logger log = LoggerFactory.getLogger(AppCookieTable.class);
 
-    /** One session: where it is pinned, when it was last used, and when its shared copy is next refreshed. */
+    /**
+     * One session: where it is pinned, whether firmly, when it was last used, and when its shared copy is next
+     * refreshed. A pin is firm when a backend set the cookie there or the session was moved there from an endpoint
+     * that could not take it; it is tentative when a session nobody knew was merely balanced there, and then yields
+     * to a firm pin another node holds.
+     */
     static final class Entry {
         final String endpointId;
+        final boolean firm;
         volatile long lastSeenNanos;
         volatile long shareAtNanos;
 
-        Entry(String endpointId, long now, long shareAtNanos) {
+        Entry(String endpointId, boolean firm, long now, long shareAtNanos) {
             this.endpointId = endpointId;
+            this.firm = firm;
             this.lastSeenNanos = now;
             this.shareAtNanos = shareAtNanos;
         }
@@ -70,19 +77,19 @@ public final class AppCookieTable {
     }
 
     /** Pins {@code key} to {@code endpointId}, replacing what was there; the new entry. */
-    Entry put(String key, String endpointId, long shareAtNanos) {
+    Entry put(String key, String endpointId, boolean firm, long shareAtNanos) {
         long now = now();
         if (entries.size() >= maxEntries && !entries.containsKey(key)) {
             cut(now);
         }
-        Entry e = new Entry(endpointId, now, shareAtNanos);
+        Entry e = new Entry(endpointId, firm, now, shareAtNanos);
         entries.put(key, e);
         return e;
     }
 
     /** Replaces {@code expected} (only if it is still the entry of {@code key}) by a pin to {@code endpointId}. */
-    void replace(String key, Entry expected, String endpointId) {
-        Entry next = new Entry(endpointId, expected.lastSeenNanos, expected.shareAtNanos);
+    void replace(String key, Entry expected, String endpointId, boolean firm) {
+        Entry next = new Entry(endpointId, firm, expected.lastSeenNanos, expected.shareAtNanos);
         entries.replace(key, expected, next);
     }
 

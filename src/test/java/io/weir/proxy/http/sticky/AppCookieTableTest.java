@@ -19,7 +19,7 @@ class AppCookieTableTest {
     @Test
     void anEntryInUseLivesOnAndOneIdleForTheIdleTimeIsGone() {
         AppCookieTable t = table(10);
-        t.put("s", "10.0.0.1:80", 0);
+        t.put("s", "10.0.0.1:80", true, 0);
         for (int i = 0; i < 5; i++) {
             now.addAndGet(IDLE - 1);
             assertThat(t.use("s")).isNotNull().extracting(e -> e.endpointId).isEqualTo("10.0.0.1:80");
@@ -32,13 +32,13 @@ class AppCookieTableTest {
     @Test
     void aFullTableDropsIdleEntriesFirst() {
         AppCookieTable t = table(4);
-        t.put("old1", "e", 0);
-        t.put("old2", "e", 0);
+        t.put("old1", "e", true, 0);
+        t.put("old2", "e", true, 0);
         now.addAndGet(IDLE / 2);
-        t.put("live1", "e", 0);
-        t.put("live2", "e", 0);
+        t.put("live1", "e", true, 0);
+        t.put("live2", "e", true, 0);
         now.addAndGet(IDLE / 2 + 1);
-        t.put("new", "e", 0);
+        t.put("new", "e", true, 0);
         assertThat(t.use("old1")).isNull();
         assertThat(t.use("old2")).isNull();
         assertThat(t.use("live1")).isNotNull();
@@ -51,7 +51,7 @@ class AppCookieTableTest {
     void aFloodOfLiveSessionsIsCutBackTo90PercentNotGrown() {
         AppCookieTable t = table(100);
         for (int i = 0; i < 1_000; i++) {
-            t.put("s" + i, "e", 0);
+            t.put("s" + i, "e", true, 0);
             assertThat(t.size()).isLessThanOrEqualTo(100);
         }
         assertThat(t.evicted()).isGreaterThan(0);
@@ -61,9 +61,9 @@ class AppCookieTableTest {
     @Test
     void aMoveFromElsewhereReplacesOnlyTheEntryItWasBasedOn() {
         AppCookieTable t = table(10);
-        AppCookieTable.Entry first = t.put("s", "a:1", 0);
-        t.put("s", "b:1", 0);
-        t.replace("s", first, "c:1");
+        AppCookieTable.Entry first = t.put("s", "a:1", true, 0);
+        t.put("s", "b:1", true, 0);
+        t.replace("s", first, "c:1", true);
         assertThat(t.use("s").endpointId).isEqualTo("b:1");
     }
 
