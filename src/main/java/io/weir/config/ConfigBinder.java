@@ -12,8 +12,6 @@ final class ConfigBinder {
 
     static final List<String> KEYS = List.of("admin", "listeners", "clusters", "access_log", "shutdown_timeout",
             "state", "l4_access_log");
-    static final List<String> STATE_KEYS = List.of("redis");
-    static final List<String> REDIS_KEYS = List.of("uri", "timeout");
     static final List<String> ACCESS_LOG_KEYS = List.of("path", "format", "queue_size");
     static final List<String> ADMIN_KEYS = List.of("listen", "token_env", "token_file");
 
@@ -62,9 +60,7 @@ final class ConfigBinder {
         Optional<AccessLogConfig> l4AccessLog = m.get("l4_access_log").flatMap(this::l4AccessLog);
         return new WeirConfig(file, admin, List.copyOf(listeners), List.copyOf(clusters), accessLog,
                 m.duration("shutdown_timeout", WeirConfig.DEFAULT_SHUTDOWN_TIMEOUT),
-                m.map("state", "state", STATE_KEYS).flatMap(st -> st.map("redis", "redis", REDIS_KEYS))
-                        .flatMap(r -> r.requiredNonEmptyString("uri").map(uri -> new StateConfig(uri,
-                                r.duration("timeout", StateConfig.DEFAULT_TIMEOUT)))), l4AccessLog);
+                new StateBinder(baseDir).bind(m), l4AccessLog);
     }
 
     private Optional<AccessLogConfig> l4AccessLog(Node node) {

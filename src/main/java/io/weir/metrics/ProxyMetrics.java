@@ -23,6 +23,9 @@ import io.weir.proxy.http.RequestOutcome;
 import io.weir.proxy.http.route.RateLimiter;
 import io.weir.proxy.http.route.Route;
 import io.weir.proxy.http.route.Router;
+import io.weir.proxy.http.sticky.AppCookieSession;
+import io.weir.proxy.http.sticky.AppCookieTable;
+import io.weir.proxy.http.sticky.ClusterAffinity;
 import io.weir.proxy.http.sticky.StickySession;
 import io.weir.proxy.http.sticky.StickySessions;
 
@@ -138,15 +141,40 @@ public final class ProxyMetrics implements RequestObserver {
         };
     }
 
-    /** Counters of cookie affinity: sessions re-pinned, cookies that named no endpoint. */
+    /**
+     * Counters of session affinity: sessions re-pinned, cookies that named no endpoint (cookie insert); sessions
+     * learned, held, evicted and found on other nodes (application cookie).
+     */
     public void watch(StickySessions sticky) {
-        for (StickySession s : sticky.all()) {
-            FunctionCounter.builder("weir.sticky.repinned", s, StickySession::repinned)
-                    .description("sticky sessions moved off an endpoint that was unhealthy, ejected, drained or gone")
-                    .tags("cluster", s.cluster().name()).register(registry);
-            FunctionCounter.builder("weir.sticky.invalid", s, StickySession::invalid)
-                    .description("requests whose sticky cookie named no endpoint (tampered, or another key)")
-                    .tags("cluster", s.cluster().name()).register(registry);
+        for (ClusterAffinity a : sticky.all()) {
+            if (a instanceof StickySession s) {
+                FunctionCounter.builder("weir.sticky.repinned", s, StickySession::repinned)
+                        .description("sticky sessions moved off an endpoint that was unhealthy, ejected, drained or gone")
+                        .tags("cluster", s.cluster().name()).register(registry);
+                FunctionCounter.builder("weir.sticky.invalid", s, StickySession::invalid)
+                        .description("requests whose sticky cookie named no endpoint (tampered, or another key)")
+                        .tags("cluster", s.cluster().name()).register(registry);
+            } else if (a instanceof AppCookieSession s) {
+                // On the table, which a reload keeps: the meters follow it.
+                AppCookieTable t = s.table();
+                String cluster = s.cluster().name();
+                FunctionCounter.builder("weir.sticky.repinned", t, AppCookieTable::repinned)
+                        .description("sticky sessions moved off an endpoint that was unhealthy, ejected, drained "
+                                + "or gone")
+                        .tags("cluster", cluster).register(registry);
+                FunctionCounter.builder("weir.sticky.learned", t, AppCookieTable::learned)
+                        .description("application session cookies learned from a backend's Set-Cookie")
+                        .tags("cluster", cluster).register(registry);
+                FunctionCounter.builder("weir.sticky.shared.found", t, AppCookieTable::foundShared)
+                        .description("application sessions found in the shared store, learned by another node")
+                        .tags("cluster", cluster).register(registry);
+                FunctionCounter.builder("weir.sticky.evicted", t, AppCookieTable::evicted)
+                        .description("application sessions dropped before their idle time because the table was full")
+                        .tags("cluster", cluster).register(registry);
+                Gauge.builder("weir.sticky.sessions", t, AppCookieTable::size)
+                        .description("application sessions in this node's table")
+                        .tags("cluster", cluster).register(registry);
+            }
         }
     }
 

@@ -24,7 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.weir.config.StateConfig;
 import io.weir.state.InMemoryStateStore;
+import io.weir.state.NettyLoops;
 import io.weir.state.RedisStateStore;
 import io.weir.state.StateStore;
 import io.weir.config.AdminConfig;
@@ -77,6 +79,8 @@ public final class Weir implements AutoCloseable {
     private StickySessions sticky = StickySessions.NONE;
     /** Where scope: global rate limits keep their buckets: Redis when configured, else this process. */
     private StateStore state;
+    /** Drain flags shared with other nodes through Redis; null without {@code state.redis}. */
+    private SharedDrains drains;
     private AdminServer admin;
     private volatile boolean ready;
 
@@ -142,15 +146,17 @@ public final class Weir implements AutoCloseable {
     private void startObservers() throws IOException {
         metrics.watch(clusters);
         metrics.watch(health.events());
-        sticky = StickySessions.build(clusters, System::getenv);
-        state = config.state().<StateStore>map(st -> RedisStateStore.connect(st.redisUri(), st.redisTimeout()))
-                .orElseGet(InMemoryStateStore::new);
+        state = config.state().<StateStore>map(this::connectRedis).orElseGet(InMemoryStateStore::new);
         if (state instanceof RedisStateStore redis) {
             FunctionCounter.builder("weir.state.fallbacks", redis, RedisStateStore::fallbacks)
                     .description("state store calls answered from local state because Redis was down or slow")
                     .register(metrics.registry());
         }
+        sticky = StickySessions.build(clusters, System::getenv, state.shared().orElse(null));
         metrics.watch(sticky);
+        state.shared().ifPresent(shared -> drains = new SharedDrains(shared, () -> clusters,
+                (c, e) -> drainer.drain(c, e, c.config().drainTimeout()), workers,
+                config.state().get().syncInterval()));
         if (config.accessLog().isPresent()) {
             accessLog = new AccessLog(config.accessLog().get());
             FunctionCounter.builder("weir.access.log.dropped", accessLog, AccessLog::dropped)
@@ -162,6 +168,19 @@ public final class Weir implements AutoCloseable {
                     .description("L4 access log lines dropped because the writer was behind").register(metrics.registry());
         }
         AccessLogSignals.reopenOnUsr1(accessLog, l4AccessLog);
+    }
+
+    /** Redis, through Lettuce on Weir's own event loops (see docs/sessions.md); the password from its variable. */
+    private RedisStateStore connectRedis(StateConfig st) {
+        String password = null;
+        if (st.passwordEnv().isPresent()) {
+            password = System.getenv(st.passwordEnv().get());
+            if (password == null || password.isEmpty()) {
+                throw new IllegalStateException("state.redis.password_env names " + st.passwordEnv().get()
+                        + ", which is not set");
+            }
+        }
+        return RedisStateStore.connect(st, password, new NettyLoops(workers, transport.socketChannel()));
     }
 
     private RequestObserver observer() {
@@ -326,6 +345,14 @@ public final class Weir implements AutoCloseable {
                 } else {
                     cluster.undrain(endpoint);
                 }
+                if (drains != null) {
+                    // Other nodes sharing Redis follow (see SharedDrains); the state file is this node's.
+                    if (drained) {
+                        drains.drained(clusterName, endpointId);
+                    } else {
+                        drains.undrained(clusterName, endpointId);
+                    }
+                }
                 overlay = next;
                 return save(next, ReloadResult.applied(List.of("cluster " + clusterName + ": endpoint " + endpointId
                         + (drained ? " draining" : " undrained"))));
@@ -411,6 +438,7 @@ public final class Weir implements AutoCloseable {
         // Same key: cookies issued before the reload still name their endpoints.
         sticky = sticky.rebuiltFor(nextClusters, System::getenv);
         listeners.setSticky(sticky);
+        metrics.watch(sticky);
     }
 
     public WeirConfig config() {
@@ -438,7 +466,22 @@ public final class Weir implements AutoCloseable {
         Cluster cluster = clusters.require(clusterName);
         Endpoint endpoint = cluster.endpoint(endpointId).orElseThrow(() -> new IllegalArgumentException(
                 "no endpoint " + endpointId + " in cluster " + clusterName));
-        return drainer.drain(cluster, endpoint, cluster.config().drainTimeout());
+        CompletableFuture<Boolean> drained = drainer.drain(cluster, endpoint, cluster.config().drainTimeout());
+        if (drains != null) {
+            drains.drained(clusterName, endpointId);
+        }
+        return drained;
+    }
+
+    /** Ends a {@link #drainEndpoint drain}: the endpoint takes new requests again, on every node sharing Redis. */
+    public void undrainEndpoint(String clusterName, String endpointId) {
+        Cluster cluster = clusters.require(clusterName);
+        Endpoint endpoint = cluster.endpoint(endpointId).orElseThrow(() -> new IllegalArgumentException(
+                "no endpoint " + endpointId + " in cluster " + clusterName));
+        cluster.undrain(endpoint);
+        if (drains != null) {
+            drains.undrained(clusterName, endpointId);
+        }
     }
 
     public String transportName() {
@@ -503,6 +546,13 @@ public final class Weir implements AutoCloseable {
         if (listeners != null) {
             listeners.unbindAll();
         }
+        if (drains != null) {
+            drains.close();
+        }
+        // Before the event loops: Lettuce's connection lives on one of them.
+        if (state != null) {
+            state.close();
+        }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (accessLog != null) {
@@ -510,9 +560,6 @@ public final class Weir implements AutoCloseable {
         }
         if (l4AccessLog != null) {
             l4AccessLog.close();
-        }
-        if (state != null) {
-            state.close();
         }
     }
 }

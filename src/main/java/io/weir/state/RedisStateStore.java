@@ -5,8 +5,12 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.weir.config.StateConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +28,8 @@ import java.util.function.Supplier;
  * Redis is down, slow or not yet connected, the call completes with the answer of a local
  * {@link InMemoryStateStore} instead of an error, so a store outage never fails a request. Puts also go to the
  * local store, so what this node learned survives an outage; sharing resumes when Redis is back (Lettuce
- * reconnects by itself).
+ * reconnects by itself). {@link #shared()} gives the calls that say when Redis did not answer, for state the
+ * caller keeps itself.
  */
 public final class RedisStateStore implements StateStore {
 
@@ -49,41 +54,85 @@ public final class RedisStateStore implements StateStore {
             """;
 
     private final RedisClient client;
+    private final ClientResources resources;
+    private final RedisURI uri;
     private final Duration timeout;
     private final InMemoryStateStore local;
     private final String prefix;
+    private final RedisShared shared;
     private volatile StatefulRedisConnection<String, String> connection;
+    private volatile boolean closed;
     private final AtomicBoolean down = new AtomicBoolean();
     private final LongAdder fallbacks = new LongAdder();
 
-    private RedisStateStore(RedisClient client, Duration timeout, String prefix) {
+    private RedisStateStore(RedisClient client, ClientResources resources, RedisURI uri, Duration timeout,
+                            String prefix) {
         this.client = client;
+        this.resources = resources;
+        this.uri = uri;
         this.timeout = timeout;
         this.prefix = prefix;
         this.local = new InMemoryStateStore();
+        this.shared = new RedisShared(this);
     }
 
-    /** Connects in the background: until Redis answers, every call is served locally. */
+    /** Connects in the background with Lettuce's own threads: until Redis answers, every call is served locally. */
     public static RedisStateStore connect(String uri, Duration timeout) {
-        RedisClient client = RedisClient.create(RedisURI.create(uri));
-        client.setOptions(ClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        RedisStateStore store = new RedisStateStore(client, timeout, "weir:");
-        store.connectLater(uri, 0);
+        return connect(new StateConfig(uri, timeout), null, null);
+    }
+
+    /**
+     * Connects in the background: until Redis answers, every call is served locally.
+     *
+     * @param password Redis's password, overriding one in the URI; null for the URI's
+     * @param loops    Weir's event loops for Lettuce's I/O; null for Lettuce's own threads
+     */
+    public static RedisStateStore connect(StateConfig config, String password, NettyLoops loops) {
+        RedisURI uri = RedisURI.create(config.redisUri());
+        if (password != null) {
+            uri.setPassword(password);
+        }
+        ClientOptions.Builder options = ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        config.tls().ifPresent(tls -> {
+            uri.setSsl(true);
+            uri.setVerifyPeer(tls.verifyPeer() ? SslVerifyMode.FULL : SslVerifyMode.NONE);
+            tls.verifyCa().ifPresent(ca -> options.sslOptions(SslOptions.builder().jdkSslProvider()
+                    .trustManager(ca.toFile()).build()));
+        });
+        ClientResources resources = LettuceResources.create(loops);
+        RedisClient client = RedisClient.create(resources);
+        client.setOptions(options.build());
+        RedisStateStore store = new RedisStateStore(client, resources, uri, config.redisTimeout(), "weir:");
+        store.connectLater(0);
         return store;
     }
 
-    private void connectLater(String uri, long delayMillis) {
-        client.getResources().eventExecutorGroup().schedule(() -> client.connectAsync(StringCodec.UTF8,
-                RedisURI.create(uri)).whenComplete((c, error) -> {
-                    if (error == null) {
-                        connection = c;
-                        log.info("state store: connected to Redis at {}", uri);
-                    } else {
-                        wentDown(error);
-                        connectLater(uri, 1000);
-                    }
-                }), delayMillis, TimeUnit.MILLISECONDS);
+    private void connectLater(long delayMillis) {
+        if (closed) {
+            return;
+        }
+        resources.eventExecutorGroup().schedule(() -> {
+            try {
+                client.connectAsync(StringCodec.UTF8, uri).whenComplete(this::connected);
+            } catch (RuntimeException e) {
+                connected(null, e);
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void connected(StatefulRedisConnection<String, String> c, Throwable error) {
+        if (error == null) {
+            connection = c;
+            log.info("state store: connected to Redis at {}:{}{}", uri.getHost(), uri.getPort(),
+                    uri.isSsl() ? " (TLS)" : "");
+            if (closed) {
+                c.closeAsync();
+            }
+        } else {
+            wentDown(error);
+            connectLater(1000);
+        }
     }
 
     @Override
@@ -119,13 +168,16 @@ public final class RedisStateStore implements StateStore {
         return shielded(remote, () -> local.tryAcquire(key, perSecond, burst));
     }
 
+    @Override
+    public Optional<SharedStore> shared() {
+        return Optional.of(shared);
+    }
+
     /** Redis's answer within the deadline, else the local one; never an error. */
     private <T> CompletionStage<T> shielded(CompletableFuture<T> remote, Supplier<CompletionStage<T>> local) {
         return remote.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, error) -> {
             if (error == null) {
-                if (down.compareAndSet(true, false)) {
-                    log.info("state store: Redis answers again; sharing state with other nodes resumes");
-                }
+                answered();
                 return CompletableFuture.completedFuture(value);
             }
             wentDown(error);
@@ -138,11 +190,52 @@ public final class RedisStateStore implements StateStore {
         return local.get();
     }
 
+    // ---- for RedisShared ----------------------------------------------------------------------------
+
+    /** The live connection; null while none was ever made. */
+    StatefulRedisConnection<String, String> connection() {
+        return connection;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** A call Redis did not answer: counted, and logged once per outage. */
+    void failed(Throwable error) {
+        fallbacks.increment();
+        wentDown(error);
+    }
+
+    /** A call made before the first connection: counted; the connect itself logs when it fails. */
+    void notConnected() {
+        fallbacks.increment();
+    }
+
+    void answered() {
+        if (down.compareAndSet(true, false)) {
+            log.info("state store: Redis answers again; sharing state with other nodes resumes");
+        }
+    }
+
     private void wentDown(Throwable error) {
         if (down.compareAndSet(false, true)) {
             log.warn("state store: Redis unavailable ({}); serving from local state until it is back",
-                    error.toString());
+                    describe(error));
         }
+    }
+
+    /** The error and, when another, its root cause: a refused password or certificate says so only there. */
+    private static String describe(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == error ? error.toString() : error + ", caused by " + root;
     }
 
     /** Calls answered from local state because Redis was down, slow or not connected. */
@@ -155,13 +248,21 @@ public final class RedisStateStore implements StateStore {
         return down.get() || connection == null;
     }
 
+    /** Whether Lettuce's I/O runs on event loops it was given rather than on its own threads. */
+    public boolean onSharedLoops() {
+        return LettuceResources.onSharedLoops(resources);
+    }
+
+    /** Closes the connection; when Lettuce runs on Weir's event loops, call this before they shut down. */
     @Override
     public void close() {
+        closed = true;
         StatefulRedisConnection<String, String> c = connection;
         if (c != null) {
             c.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
         local.close();
     }
 }

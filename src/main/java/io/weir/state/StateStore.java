@@ -5,7 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * State that several Weir nodes may share: learned sticky mappings and global rate-limit buckets. Every call is
+ * State that several Weir nodes may share: global rate-limit buckets here, and through {@link #shared()} learned
+ * sticky sessions and drain flags. Every call is
  * non-blocking; an implementation backed by a remote store completes with its local fallback rather than with an
  * error when the store is down, so a store outage never fails a request.
  */
@@ -23,6 +24,11 @@ public interface StateStore extends AutoCloseable {
      * @return 0 when a token was taken; else nanoseconds until one will be there
      */
     CompletionStage<Long> tryAcquire(String key, double perSecond, int burst);
+
+    /** The store every node sees, for state this node also keeps itself; empty for a single-node store. */
+    default Optional<SharedStore> shared() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

@@ -29,7 +29,7 @@ class ExamplesTest {
     void theDocumentedExamplesExist() throws IOException {
         assertThat(examples().map(p -> p.getFileName().toString()))
                 .contains("basic.yaml", "routing.yaml", "canary.yaml", "limits-and-timeouts.yaml", "health-checks.yaml",
-                        "tcp.yaml", "udp.yaml", "sni.yaml", "sticky.yaml", "rate-limit.yaml");
+                        "tcp.yaml", "udp.yaml", "sni.yaml", "sticky.yaml", "rate-limit.yaml", "app-cookie.yaml");
     }
 
     @ParameterizedTest

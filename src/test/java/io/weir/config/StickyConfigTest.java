@@ -33,4 +33,30 @@ class StickyConfigTest {
         assertThat(Yaml.errors(CLUSTER + "    sticky: { cookie: \"a b\" }\n")).singleElement().asString()
                 .startsWith("weir.yaml:5:23:");
     }
+
+    @Test
+    void appCookieModeWithItsDefaults() throws Exception {
+        assertThat(Yaml.load(CLUSTER + "    sticky: { mode: app_cookie, cookie: JSESSIONID }\n").cluster("app").get()
+                .sticky()).contains(StickyConfig.appCookie("JSESSIONID", Duration.ofMinutes(30), 100_000));
+        assertThat(Yaml.load(CLUSTER + "    sticky: { mode: app_cookie, cookie: PHPSESSID, idle_timeout: 1h, "
+                + "max_entries: 5000 }\n").cluster("app").get().sticky())
+                .contains(StickyConfig.appCookie("PHPSESSID", Duration.ofHours(1), 5000));
+        assertThat(Yaml.load(CLUSTER + "    sticky: { mode: insert }\n").cluster("app").get().sticky().get().mode())
+                .isEqualTo(StickyConfig.Mode.INSERT);
+    }
+
+    @Test
+    void appCookieMistakesAreNamed() {
+        assertThat(Yaml.errors(CLUSTER + "    sticky: { mode: app_cookie }\n")).singleElement().asString()
+                .startsWith("weir.yaml:5:13: sticky: mode: app_cookie needs 'cookie'");
+        assertThat(Yaml.errors(CLUSTER + "    sticky: { mode: app_cookie, cookie: JSESSIONID, max_age: 1h }\n"))
+                .singleElement().asString()
+                .startsWith("weir.yaml:5:53: sticky: 'max_age' is for mode: insert; this one is mode: app_cookie");
+        assertThat(Yaml.errors(CLUSTER + "    sticky: { cookie: WEIRID, idle_timeout: 1h }\n")).singleElement()
+                .asString().startsWith("weir.yaml:5:31: sticky: 'idle_timeout' is for mode: app_cookie");
+        assertThat(Yaml.errors(CLUSTER + "    sticky: { mode: app_cookie, cookie: J, max_entries: 0 }\n"))
+                .singleElement().asString().startsWith("weir.yaml:5:57: max_entries: expected an integer from 1");
+        assertThat(Yaml.errors(CLUSTER + "    sticky: { mode: learn }\n")).singleElement().asString()
+                .contains("expected one of insert, app_cookie");
+    }
 }

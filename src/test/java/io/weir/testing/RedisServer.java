@@ -4,7 +4,10 @@ import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -13,10 +16,14 @@ import static org.awaitility.Awaitility.await;
 public final class RedisServer implements AutoCloseable {
 
     private final int port;
+    private final boolean tls;
+    private final List<String> options;
     private Process process;
 
-    private RedisServer(int port) {
+    private RedisServer(int port, boolean tls, List<String> options) {
         this.port = port;
+        this.tls = tls;
+        this.options = options;
     }
 
     public static boolean installed() {
@@ -30,23 +37,45 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start() throws Exception {
+        return start(false, List.of());
+    }
+
+    /** With a password ({@code --requirepass}). */
+    public static RedisServer withPassword(String password) throws Exception {
+        return start(false, List.of("--requirepass", password));
+    }
+
+    /**
+     * Speaking only TLS ({@code --tls-port}), with the certificate {@code cert}/{@code key}; clients are not asked
+     * for one. Debian's redis-server is built with TLS.
+     */
+    public static RedisServer withTls(Path cert, Path key, Path ca) throws Exception {
+        return start(true, List.of("--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", "no"));
+    }
+
+    private static RedisServer start(boolean tls, List<String> options) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        RedisServer server = new RedisServer(port);
+        RedisServer server = new RedisServer(port, tls, options);
         server.restart();
         return server;
     }
 
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return (tls ? "rediss" : "redis") + "://127.0.0.1:" + port;
     }
 
     /** Starts it (again) on its port, and waits until it accepts connections. */
     public void restart() throws Exception {
-        process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no")
+        List<String> command = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no"));
+        command.addAll(tls ? List.of("--port", "0", "--tls-port", String.valueOf(port))
+                : List.of("--port", String.valueOf(port)));
+        command.addAll(options);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {

@@ -56,7 +56,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** Shutting down: finish the request in flight, answer it with {@code Connection: close}, then close. */
     private boolean closeAfterExchange;
-    /** A request waits for its shared rate-limit bucket: it is in flight, though no exchange exists yet. */
+    /** A request waits for the shared store (rate-limit bucket, sticky session): in flight, though no exchange yet. */
     private boolean awaitingLimit;
 
     DownstreamHandler(HttpListenerContext listener, DownstreamTimeouts timeouts, StrictRequestDecoder decoder,
@@ -206,13 +206,29 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void forward(RequestView view, Route route, Cluster cluster, boolean hasBody, boolean keepAlive) {
+        // The key is read before the rewrite: a hash on path or headers sees what the client sent.
+        PickContext pick = HashKeys.pickContext(cluster.hashOn(), view, peer());
+        StickyPin sticky = listener.sticky().pin(cluster, view);
+        if (sticky.pending() != null) {
+            // A session this node does not know is asked of the store other nodes share, off this event loop and
+            // within the store's deadline; as for a shared rate limit, nothing more is read meanwhile.
+            awaitingLimit = true;
+            sticky.pending().whenComplete((v, error) -> ctx.executor().execute(() -> {
+                awaitingLimit = false;
+                if (!closing) {
+                    startExchange(view, route, cluster, pick, sticky, hasBody, keepAlive);
+                }
+            }));
+            return;
+        }
+        startExchange(view, route, cluster, pick, sticky, hasBody, keepAlive);
+    }
+
+    private void startExchange(RequestView view, Route route, Cluster cluster, PickContext pick, StickyPin sticky,
+                               boolean hasBody, boolean keepAlive) {
         HttpRequest request = view.request();
         HttpVersion clientVersion = request.protocolVersion();
-        DownstreamPeer peer = peer();
-        // The key is read before the rewrite: a hash on path or headers sees what the client sent.
-        PickContext pick = HashKeys.pickContext(cluster.hashOn(), view, peer);
-        StickyPin sticky = listener.sticky().pin(cluster, view);
-        RequestRewriter.rewrite(view, route.config(), listener, peer);
+        RequestRewriter.rewrite(view, route.config(), listener, peer());
         exchange = new Exchange(this, ctx, request, route, cluster, pick, sticky, hasBody,
                 keepAlive && !closing && !closeAfterExchange, clientVersion);
         exchange.start();

@@ -186,6 +186,9 @@ class StickySessionTest extends SocketTest {
                                     unhealthy_threshold: 1 }
                     endpoints: [ %s, %s ]
                 """.formatted(flaky.address(), steady.address())));
+        // Until its first check passes, an endpoint serves only through panic mode, and a pin to it is not kept.
+        org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> weir.weir().clusters()
+                .require("app").endpoints().stream().allMatch(io.weir.cluster.Endpoint::isAvailable));
         String cookie = null;
         while (cookie == null) {
             RawHttp.Response r = get(weir, null);

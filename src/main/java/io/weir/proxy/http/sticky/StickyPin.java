@@ -1,44 +1,39 @@
 package io.weir.proxy.http.sticky;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.weir.cluster.Endpoint;
 
+import java.util.concurrent.CompletionStage;
+
 /**
- * One request's affinity: the endpoint its cookie named, the one it should go to first, and, once an
- * endpoint served it, the cookie that pins the client there if that is not where it was pinned already.
+ * One request's affinity: the endpoint it should go to first and, once an endpoint served it, what the response
+ * teaches (a cookie to set, a session to learn).
  */
-public final class StickyPin {
+public interface StickyPin {
 
     /** A request to a cluster without affinity. */
-    public static final StickyPin NONE = new StickyPin(null, null, null);
-
-    private final StickySession session;
-    private final Endpoint named;
-    private final Endpoint preferred;
-
-    StickyPin(StickySession session, Endpoint named, Endpoint preferred) {
-        this.session = session;
-        this.named = named;
-        this.preferred = preferred;
-    }
-
-    /** Where the first try goes; null to let the balancer pick. */
-    public Endpoint preferred() {
-        return preferred;
-    }
-
-    /** Adds the pinning {@code Set-Cookie} to a response from {@code served}, unless the client is pinned there. */
-    public void onResponse(Endpoint served, HttpHeaders headers) {
-        if (session == null || served == null || served == named) {
-            return;
+    StickyPin NONE = new StickyPin() {
+        @Override
+        public Endpoint preferred() {
+            return null;
         }
-        if (named != null) {
-            session.repinned(named, served);
+
+        @Override
+        public void onResponse(Endpoint served, HttpHeaders headers) {
         }
-        String cookie = session.setCookie(served);
-        if (cookie != null) {
-            headers.add(HttpHeaderNames.SET_COOKIE, cookie);
-        }
+    };
+
+    /** Where the first try goes; null to let the balancer pick. Asked once {@link #pending()} is done. */
+    Endpoint preferred();
+
+    /** Sees the response head from {@code served} (on the request's event loop) before it goes downstream. */
+    void onResponse(Endpoint served, HttpHeaders headers);
+
+    /**
+     * Null when the pin is known now; else a stage that completes, never exceptionally and within the shared
+     * store's deadline, once it is (a session this node has not seen, asked of the store other nodes share).
+     */
+    default CompletionStage<Void> pending() {
+        return null;
     }
 }

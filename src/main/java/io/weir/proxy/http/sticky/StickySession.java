@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Cookie-insert affinity of one cluster: which endpoint a request's cookie pins it to, whether that endpoint
  * may still take it, and the {@code Set-Cookie} that pins a client to the endpoint that served it.
  */
-public final class StickySession {
+public final class StickySession implements ClusterAffinity {
 
     private static final Logger log = LoggerFactory.getLogger(StickySession.class);
 
@@ -53,23 +53,25 @@ public final class StickySession {
         return ServerCookieEncoder.STRICT.encode(cookie);
     }
 
+    @Override
     public String cookieName() {
         return config.cookie();
     }
 
     /** The pin of a request carrying {@code cookieValue} (null when it carries none). */
+    @Override
     public StickyPin pin(String cookieValue) {
         if (cookieValue == null || cookieValue.isEmpty()) {
-            return new StickyPin(this, null, null);
+            return new InsertPin(this, null, null);
         }
         Endpoint named = tokens.endpoint(cookieValue);
         if (named == null) {
             invalid.increment();
             log.debug("cluster {}: sticky cookie {} names no endpoint (tampered, or from another key); "
                     + "pinning afresh", cluster.name(), config.cookie());
-            return new StickyPin(this, null, null);
+            return new InsertPin(this, null, null);
         }
-        return new StickyPin(this, named, serves(named) ? named : null);
+        return new InsertPin(this, named, serves(named) ? named : null);
     }
 
     /**
@@ -77,6 +79,11 @@ public final class StickySession {
      * until the cluster's {@code drain_timeout} since the drain began. Never unhealthy, ejected or gone.
      */
     boolean serves(Endpoint e) {
+        return serves(cluster, e);
+    }
+
+    /** As {@link #serves(Endpoint)}, for the endpoint of any affinity of {@code cluster}. */
+    static boolean serves(Cluster cluster, Endpoint e) {
         if (e.isAvailable()) {
             return true;
         }
@@ -95,6 +102,7 @@ public final class StickySession {
     }
 
     /** Sessions moved to another endpoint because theirs was unhealthy, ejected, drained or gone. */
+    @Override
     public long repinned() {
         return repinned.sum();
     }
@@ -104,6 +112,7 @@ public final class StickySession {
         return invalid.sum();
     }
 
+    @Override
     public Cluster cluster() {
         return cluster;
     }
