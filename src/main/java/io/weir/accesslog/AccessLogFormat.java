@@ -101,6 +101,7 @@ final class AccessLogFormat {
             case "endpoint" -> RequestOutcome::endpoint;
             case "attempts" -> RequestOutcome::attempts;
             case "termination" -> RequestOutcome::termination;
+            case "protocol" -> RequestOutcome::protocol;
             default -> throw new IllegalArgumentException(name);
         };
     }

@@ -16,7 +16,7 @@ public record AccessLogConfig(String path, String format, int queueSize) {
     /** The variables a template may use; JSON lines carry all of them, in this order. */
     public static final List<String> VARIABLES = List.of("time", "downstream_ip", "method", "host", "uri",
             "status", "bytes_in", "bytes_out", "duration_ms", "upstream_connect_ms", "upstream_response_ms",
-            "listener", "route", "cluster", "endpoint", "attempts", "termination");
+            "listener", "route", "cluster", "endpoint", "attempts", "termination", "protocol");
     private static final Pattern VARIABLE = Pattern.compile("\\$([a-z_]+)");
 
     /** Returns the format if it is {@code json} or a template of known variables; else says which is unknown. */
