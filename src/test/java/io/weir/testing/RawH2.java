@@ -221,7 +221,11 @@ public final class RawH2 implements AutoCloseable {
         byte[] payload = new byte[length];
         in.readFully(payload);
         if (type == SETTINGS && (flags & ACK) == 0) {
-            frame(SETTINGS, ACK, 0, new byte[0]);
+            try {
+                frame(SETTINGS, ACK, 0, new byte[0]);
+            } catch (IOException closed) {
+                // The server closed its end; what it sent is still read.
+            }
         }
         Http2Headers headers = null;
         if (type == HEADERS) {
