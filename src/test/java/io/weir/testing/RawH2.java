@@ -293,6 +293,34 @@ public final class RawH2 implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Reads {@code stream}'s response body to its end without keeping it, giving each DATA frame's window
+     * back as it is read; returns the body's length.
+     */
+    public long drain(int stream) throws IOException {
+        long length = 0;
+        Frame f;
+        while ((f = read()) != null) {
+            if (f.stream() != stream) {
+                continue;
+            }
+            if (f.type() == RST_STREAM) {
+                throw new IOException("stream " + stream + " reset: " + f.errorCode());
+            }
+            if (f.type() == DATA && f.payload().length > 0) {
+                length += f.payload().length;
+                windowUpdate(0, f.payload().length);
+                if (!f.endStream()) {
+                    windowUpdate(stream, f.payload().length);
+                }
+            }
+            if (f.endStream()) {
+                return length;
+            }
+        }
+        throw new EOFException("connection closed after " + length + " bytes");
+    }
+
     /** A response as read by {@link #response}. */
     public static final class Response {
         public Http2Headers headers;

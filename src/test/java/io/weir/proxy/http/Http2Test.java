@@ -1,5 +1,6 @@
 package io.weir.proxy.http;
 
+import io.weir.testing.RawBackend;
 import io.weir.testing.RawH2;
 import io.weir.testing.SocketTest;
 import io.weir.testing.TestBackend;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -277,6 +280,52 @@ class Http2Test extends SocketTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.readAllLines(log).size() == 2);
         assertThat(Files.readAllLines(log)).containsExactlyInAnyOrder("HTTP/2 GET /over-h2 200",
                 "HTTP/1.1 GET /over-h1 200");
+    }
+
+    @Test
+    void expectContinueIsRelayedAsAnInterimHeadersFrame() throws Exception {
+        TestBackend backend = track(TestBackend.start(r -> Reply.text("got " + r.bodyText())));
+        WeirHarness weir = cleartext("", "      - cluster: app\n", cluster("app", backend.address()));
+        try (RawH2 h2 = RawH2.connect(weir.port())) {
+            h2.headers(1, false, ":method", "POST", ":scheme", "http", ":path", "/e", ":authority", "x",
+                    "expect", "100-continue", "content-length", "5");
+            RawH2.Frame interim = h2.await(f -> f.stream() == 1);
+            assertThat(interim.type()).isEqualTo(RawH2.HEADERS);
+            assertThat(interim.headers().status().toString()).isEqualTo("100");
+            assertThat(interim.endStream()).isFalse();
+            h2.data(1, "hello".getBytes(StandardCharsets.UTF_8), true);
+            RawH2.Response r = h2.response(1);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("got hello");
+        }
+    }
+
+    @Test
+    void shutdownSendsGoAwayAndLetsTheStreamInFlightFinish() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        RawBackend slow = track(RawBackend.start((s, head) -> {
+            gate.await();
+            RawBackend.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow");
+        }));
+        WeirHarness weir = cleartext("", "      - cluster: app\n", cluster("app", slow.address()));
+        try (RawH2 h2 = RawH2.connect(weir.port())) {
+            h2.get(1, "/slow");
+            await().atMost(Duration.ofSeconds(10)).until(() -> slow.heads().size() == 1);
+            CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
+                    () -> weir.weir().shutdownGracefully(Duration.ofSeconds(30)));
+            RawH2.Frame goAway = h2.awaitGoAway();
+            assertThat(goAway).isNotNull();
+            assertThat(goAway.errorCode()).isZero();
+            assertThat(shutdown).isNotDone();
+
+            gate.countDown();
+            RawH2.Response r = h2.response(1);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("slow");
+            assertThat(shutdown.get(30, TimeUnit.SECONDS)).as("every connection finished in time").isTrue();
+        } finally {
+            gate.countDown();
+        }
     }
 
     @Test
