@@ -4,6 +4,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
@@ -51,6 +53,13 @@ final class DownstreamHandler extends RequestDispatcher {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRejection rejection) {
             reject(null, rejection);
+        } else if (msg instanceof FullHttpRequest full) {
+            // An h2c upgrade that could not be taken, aggregated (bodiless) by the upgrade handler: served as is.
+            timeouts.headReceived();
+            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+            head.setDecoderResult(full.decoderResult());
+            full.release();
+            dispatch(head);
         } else if (msg instanceof HttpRequest request) {
             timeouts.headReceived();
             dispatch(request);

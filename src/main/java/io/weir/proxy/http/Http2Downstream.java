@@ -42,7 +42,7 @@ final class Http2Downstream {
         removeHttp1(p);
         p.addLast(codec(listener.config()));
         p.addLast(new Http2IdleTimeout(listener.config().idleTimeout().toNanos()));
-        p.addLast(new Http2MultiplexHandler(streamInitializer(listener)));
+        p.addLast(multiplex(listener));
         p.channel().config().setAutoRead(true);
     }
 
@@ -54,6 +54,7 @@ final class Http2Downstream {
         removeIfPresent(p, DownstreamResponseEncoder.class);
         removeIfPresent(p, StrictRequestDecoder.class);
         removeIfPresent(p, DownstreamTimeouts.class);
+        removeIfPresent(p, CleartextPreface.class);
     }
 
     private static void removeIfPresent(ChannelPipeline p, Class<? extends ChannelHandler> type) {
@@ -81,14 +82,15 @@ final class Http2Downstream {
                 .build();
     }
 
-    private static ChannelInitializer<Http2StreamChannel> streamInitializer(HttpListenerContext listener) {
-        return new ChannelInitializer<>() {
+    /** One child channel per stream, each with its own {@link Http2StreamHandler}. */
+    static Http2MultiplexHandler multiplex(HttpListenerContext listener) {
+        return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
                 ch.config().setAutoRead(false);
                 ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true), new Http2ResponseWriter(),
                         new FlowControlHandler(), new ReadUntilMessage(), new Http2StreamHandler(listener));
             }
-        };
+        });
     }
 }

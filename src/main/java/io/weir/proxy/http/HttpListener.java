@@ -67,7 +67,11 @@ public final class HttpListener {
                         StrictRequestDecoder decoder = new StrictRequestDecoder(config.maxRequestLine(),
                                 config.maxHeaderSize());
                         DownstreamResponseEncoder encoder = new DownstreamResponseEncoder();
-                        p.addLast(decoder, encoder, new FlowControlHandler(),
+                        p.addLast(decoder, encoder);
+                        if (http2 && config.http2().h2cUpgrade() && context.tls() == null) {
+                            p.addLast(H2cUpgrade.handler(context));
+                        }
+                        p.addLast(new FlowControlHandler(),
                                 new ReadUntilMessage(), new DownstreamHandler(context, timeouts, decoder, encoder));
                     }
                 });

@@ -343,6 +343,53 @@ class Http2Test extends SocketTest {
         assertThat(curl("--http1.1", "http://127.0.0.1:" + plain.port() + "/h1")).isEqualTo("1.1 200 curl-backend");
     }
 
+    @Test
+    void upgradeH2cIsTakenWhenEnabledAndTheRequestIsServedAsStreamOne() throws Exception {
+        TestBackend backend = track(TestBackend.start(r -> Reply.text("seen " + r.uri())));
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    http2: { h2c_upgrade: true }
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    endpoints: [ "%s" ]
+                """.formatted(backend.address())));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        for (String path : List.of("/first", "/second")) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(weir.uri(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(r.body()).isEqualTo("seen " + path);
+        }
+        // A request with a body is not upgraded (the JDK does not ask), yet is served.
+        HttpResponse<String> post = client.send(HttpRequest.newBuilder(weir.uri("/post"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.body()).isEqualTo("seen /post");
+        assertThat(backend.received()).allSatisfy(r -> {
+            assertThat(r.headers().contains("upgrade")).isFalse();
+            assertThat(r.headers().contains("http2-settings")).isFalse();
+        });
+        if (curlWithHttp2()) {
+            assertThat(curl("--http2", "http://127.0.0.1:" + weir.port() + "/curl")).isEqualTo("2 200 seen /curl");
+        }
+    }
+
+    @Test
+    void upgradeH2cIsIgnoredByDefaultAndNeverForwarded() throws Exception {
+        TestBackend backend = track(TestBackend.named("b"));
+        WeirHarness weir = cleartext("", "      - cluster: app\n", cluster("app", backend.address()));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(weir.uri("/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        assertThat(r.body()).isEqualTo("b");
+        assertThat(backend.last().headers().contains("upgrade")).isFalse();
+        assertThat(backend.last().headers().contains("http2-settings")).isFalse();
+    }
+
     static boolean curlWithHttp2() {
         try {
             Process p = new ProcessBuilder("curl", "--version").redirectErrorStream(true).start();
