@@ -54,7 +54,6 @@ final class Http2Downstream {
         removeIfPresent(p, DownstreamResponseEncoder.class);
         removeIfPresent(p, StrictRequestDecoder.class);
         removeIfPresent(p, DownstreamTimeouts.class);
-        removeIfPresent(p, CleartextPreface.class);
     }
 
     private static void removeIfPresent(ChannelPipeline p, Class<? extends ChannelHandler> type) {

@@ -6,7 +6,9 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -21,11 +23,17 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
  * response has gone out whole, a stream whose request is still arriving (the upstream answered before the
  * body ended, or Weir refused it) is reset with NO_ERROR (RFC 9113 §8.1): the client stops sending, and the
  * stream's slot frees. The reset waits for the last frame to be written, since a reset discards what flow
- * control still holds back.
+ * control still holds back. A response to HEAD goes without body bytes (a local reply carries some).
  */
 final class Http2ResponseWriter extends ChannelOutboundHandlerAdapter {
 
     private boolean interim;
+    private boolean head;
+
+    /** The response about to be written answers a HEAD request. */
+    void answeringHead(boolean head) {
+        this.head = head;
+    }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
@@ -46,6 +54,13 @@ final class Http2ResponseWriter extends ChannelOutboundHandlerAdapter {
             promise.trySuccess();
             return;
         }
+        if (head && msg instanceof HttpContent content && content.content().isReadable()) {
+            msg = withoutBody(content);
+            if (msg == null) {
+                promise.trySuccess();
+                return;
+            }
+        }
         if (msg instanceof LastHttpContent) {
             ChannelPromise written = promise.unvoid();
             ctx.write(msg, written);
@@ -57,6 +72,19 @@ final class Http2ResponseWriter extends ChannelOutboundHandlerAdapter {
             return;
         }
         ctx.write(msg, promise);
+    }
+
+    /** The same message without its body bytes; null for a piece of body that is nothing else. */
+    private static Object withoutBody(HttpContent content) {
+        if (content instanceof FullHttpResponse full) {
+            FullHttpResponse empty = full.replace(Unpooled.EMPTY_BUFFER);
+            full.release();
+            return empty;
+        }
+        Object rest = content instanceof LastHttpContent last
+                ? new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, last.trailingHeaders()) : null;
+        content.release();
+        return rest;
     }
 
     private static boolean isInterim(HttpResponse head) {

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -94,6 +95,11 @@ final class Http2StreamHandler extends RequestDispatcher {
     }
 
     @Override
+    void answeringHead(boolean head) {
+        ctx.pipeline().get(Http2ResponseWriter.class).answeringHead(head);
+    }
+
+    @Override
     boolean closesAfter(boolean close) {
         // A stream ends with its response; Connection: close means nothing to HTTP/2 (the codec drops it).
         return false;
@@ -134,11 +140,22 @@ final class Http2StreamHandler extends RequestDispatcher {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // A request HTTP/1.1 cannot carry (its headers failed translation), or the stream failed: reset it.
+        // Before the request was taken: one HTTP/1.1 cannot carry (its headers failed translation). After: the
+        // stream failed. Either way it is reset; the exchange, if any, ends when the stream's channel closes.
         log.debug("downstream {} stream {}: {}", connection().remoteAddress(), ctx.channel(), cause.toString());
         if (ctx.channel().isActive()) {
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(errorOf(cause)));
         }
         ctx.close();
+    }
+
+    /** The HTTP/2 error code a failure resets its stream with: the codec's own, when it named one. */
+    private Http2Error errorOf(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof Http2Exception h2) {
+                return h2.error();
+            }
+        }
+        return dispatched ? Http2Error.INTERNAL_ERROR : Http2Error.PROTOCOL_ERROR;
     }
 }

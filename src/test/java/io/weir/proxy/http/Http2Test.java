@@ -301,6 +301,26 @@ class Http2Test extends SocketTest {
     }
 
     @Test
+    void headResponsesCarryNoBodyEvenWhenWeirAnswers() throws Exception {
+        TestBackend backend = track(TestBackend.named("body"));
+        WeirHarness weir = cleartext("", """
+                      - match: { path_prefix: /app }
+                        cluster: app
+                """, cluster("app", backend.address()));
+        try (RawH2 h2 = RawH2.connect(weir.port())) {
+            h2.headers(1, true, ":method", "HEAD", ":scheme", "http", ":path", "/app", ":authority", "x");
+            RawH2.Response proxied = h2.response(1);
+            assertThat(proxied.status()).isEqualTo(200);
+            assertThat(proxied.headers.get("content-length").toString()).isEqualTo("4");
+            assertThat(proxied.body.size()).isZero();
+            h2.headers(3, true, ":method", "HEAD", ":scheme", "http", ":path", "/none", ":authority", "x");
+            RawH2.Response local = h2.response(3);
+            assertThat(local.status()).isEqualTo(404);
+            assertThat(local.body.size()).isZero();
+        }
+    }
+
+    @Test
     void shutdownSendsGoAwayAndLetsTheStreamInFlightFinish() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         RawBackend slow = track(RawBackend.start((s, head) -> {
