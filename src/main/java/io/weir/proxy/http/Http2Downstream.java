@@ -34,7 +34,7 @@ final class Http2Downstream {
     }
 
     /**
-     * Replaces the HTTP/1.1 handlers behind {@code after} with HTTP/2 ones; the connection's preface (and what
+     * Replaces the connection's HTTP/1.1 handlers with HTTP/2 ones, added last; the client's preface (and what
      * follows it) is then read by the frame codec. Reads go automatic: HTTP/2 flow control, not socket reads,
      * bounds what a client may send.
      */
