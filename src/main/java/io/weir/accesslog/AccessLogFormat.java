@@ -116,6 +116,7 @@ final class AccessLogFormat<T> {
             case "endpoint" -> RequestOutcome::endpoint;
             case "attempts" -> RequestOutcome::attempts;
             case "termination" -> RequestOutcome::termination;
+            case "protocol" -> RequestOutcome::protocol;
             default -> throw new IllegalArgumentException(name);
         };
     }

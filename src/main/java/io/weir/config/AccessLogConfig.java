@@ -16,7 +16,7 @@ public record AccessLogConfig(String path, String format, int queueSize) {
     /** The variables a template may use; JSON lines carry all of them, in this order. */
     public static final List<String> VARIABLES = List.of("time", "downstream_ip", "method", "host", "uri",
             "status", "bytes_in", "bytes_out", "duration_ms", "upstream_connect_ms", "upstream_response_ms",
-            "listener", "route", "cluster", "endpoint", "attempts", "termination");
+            "listener", "route", "cluster", "endpoint", "attempts", "termination", "protocol");
     /** {@code l4_access_log}: the variables of a tcp connection's or udp flow's line, in JSON order. */
     public static final List<String> L4_VARIABLES = List.of("time", "protocol", "downstream_ip", "downstream_port",
             "listener", "cluster", "endpoint", "bytes_in", "bytes_out", "duration_ms", "upstream_connect_ms",

@@ -15,7 +15,9 @@ final class ListenerBinder {
     static final List<String> KEYS = List.of("name", "protocol", "listen", "routes", "cluster",
             "request_header_timeout", "idle_timeout", "max_request_line", "max_header_size", "max_connections",
             "trusted_proxies", "tls", "max_flows", "sni_routes", "accept_proxy_protocol", "trusted_proxy_protocol_sources",
-            "preamble_timeout");
+            "preamble_timeout", "http2");
+    static final List<String> HTTP2_KEYS = List.of("enabled", "max_concurrent_streams", "initial_window_size",
+            "max_resets", "reset_window", "h2c_upgrade");
     static final List<String> SNI_ROUTE_KEYS = List.of("server_names", "cluster");
     /** Keys that only mean something to a tcp listener. */
     private static final List<String> TCP_ONLY = List.of("sni_routes", "accept_proxy_protocol",
@@ -23,7 +25,7 @@ final class ListenerBinder {
 
     /** Keys that only mean something to an http listener. */
     private static final List<String> HTTP_ONLY = List.of("request_header_timeout", "max_request_line",
-            "max_header_size", "tls");
+            "max_header_size", "tls", "http2");
 
     private final YamlReader reader;
     private final SourceIndex index;
@@ -111,10 +113,35 @@ final class ListenerBinder {
             reader.convert(n, "trusted_proxies", CidrParser::parse).ifPresent(trustedProxies::add);
         }
         Optional<TlsConfig> tls = protocol == Protocol.HTTP ? m.get("tls").flatMap(tlsBinder::bind) : Optional.empty();
+        Http2Config http2 = protocol == Protocol.HTTP
+                ? m.map("http2", "http2", HTTP2_KEYS).map(ListenerBinder::http2).orElse(Http2Config.DEFAULT)
+                : Http2Config.DEFAULT;
         return new ListenerConfig(name.orElse(null), protocol, listen.orElse(null), routes, cluster,
                 requestHeaderTimeout, idleTimeout, maxRequestLine, maxHeaderSize, maxConnections,
                 List.copyOf(trustedProxies), tls, maxFlows, sniRoutes, acceptProxyProtocol, List.copyOf(proxySources),
-                preambleTimeout);
+                preambleTimeout, http2);
+    }
+
+    private static Http2Config http2(YamlMap m) {
+        Http2Config d = Http2Config.DEFAULT;
+        // SETTINGS_INITIAL_WINDOW_SIZE is at most 2^31-1 (RFC 9113 §6.5.2); below 1 KiB a stream crawls.
+        int window = m.size("initial_window_size", Integer.MAX_VALUE).map(Long::intValue)
+                .orElse(d.initialWindowSize());
+        if (window < 1024) {
+            m.problems().at(m.get("initial_window_size").get(), "initial_window_size: at least 1KiB, got " + window
+                    + " bytes");
+        }
+        boolean enabled = m.bool("enabled").orElse(d.enabled());
+        boolean upgrade = m.bool("h2c_upgrade").orElse(d.h2cUpgrade());
+        if (upgrade && !enabled) {
+            m.problems().at(m.get("h2c_upgrade").get(), "h2c_upgrade needs http2 enabled: true");
+        }
+        return new Http2Config(enabled,
+                m.integer("max_concurrent_streams", 1, Integer.MAX_VALUE).orElse(d.maxConcurrentStreams()),
+                window,
+                m.integer("max_resets", 1, Integer.MAX_VALUE).orElse(d.maxResets()),
+                m.duration("reset_window", d.resetWindow()),
+                upgrade);
     }
 
     private List<SniRoute> sniRoutes(YamlMap m, String label) {

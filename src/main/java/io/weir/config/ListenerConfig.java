@@ -24,13 +24,15 @@ import java.util.Optional;
  * @param trustedProxyProtocolSources CIDR ranges allowed to connect when {@link #acceptProxyProtocol};
  *                             others are closed
  * @param preambleTimeout      tcp: how long a downstream may take to send its PROXY header and TLS ClientHello
+ * @param http2                http: HTTP/2 towards clients (see {@link Http2Config})
  */
 public record ListenerConfig(String name, Protocol protocol, HostPort listen, List<RouteConfig> routes,
                              Optional<String> cluster, Duration requestHeaderTimeout, Duration idleTimeout,
                              int maxRequestLine, int maxHeaderSize, int maxConnections,
                              List<String> trustedProxies, Optional<TlsConfig> tls, int maxFlows,
                              List<SniRoute> sniRoutes, boolean acceptProxyProtocol,
-                             List<String> trustedProxyProtocolSources, Duration preambleTimeout) {
+                             List<String> trustedProxyProtocolSources, Duration preambleTimeout,
+                             Http2Config http2) {
 
     public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);

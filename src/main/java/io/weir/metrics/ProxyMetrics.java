@@ -50,6 +50,7 @@ public final class ProxyMetrics implements RequestObserver {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** listener → route → meters for that route. */
     private final ConcurrentMap<String, ConcurrentMap<String, RouteMeters>> byRoute = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, Counter>> byProtocol = new ConcurrentHashMap<>();
 
     public ProxyMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -191,9 +192,23 @@ public final class ProxyMetrics implements RequestObserver {
 
     @Override
     public void requestEnded(RequestOutcome o) {
+        countProtocol(o);
         RouteMeters meters = byRoute.computeIfAbsent(o.listener(), l -> new ConcurrentHashMap<>())
                 .computeIfAbsent(o.route() == null ? NONE : o.route(), r -> new RouteMeters(o.listener(), r, o.cluster()));
         meters.record(o);
+    }
+
+    /** {@code weir_downstream_requests_total{listener, protocol}}: how many requests came over HTTP/1.x and HTTP/2. */
+    private void countProtocol(RequestOutcome o) {
+        String protocol = o.protocol() == null ? NONE : o.protocol();
+        ConcurrentMap<String, Counter> counters = byProtocol.computeIfAbsent(o.listener(), l -> new ConcurrentHashMap<>());
+        Counter c = counters.get(protocol);
+        if (c == null) {
+            c = counters.computeIfAbsent(protocol, p -> Counter.builder("weir.downstream.requests")
+                    .description("downstream requests by protocol").tags("listener", o.listener(), "protocol", p)
+                    .register(registry));
+        }
+        c.increment();
     }
 
     /** The Prometheus text exposition of every meter. */

@@ -205,7 +205,7 @@ final class Listeners {
             return null;
         }
         try {
-            ServerTls tls = ServerTls.of(listener.tls().get());
+            ServerTls tls = ServerTls.of(listener.tls().get(), listener.http2().enabled());
             certificates.watch(tls);
             return tls;
         } catch (IOException | GeneralSecurityException e) {

@@ -32,23 +32,30 @@ public final class ServerTls {
     private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
 
     private final TlsConfig config;
+    private final boolean http2;
     private final long handshakeTimeoutMillis;
     /** Swapped whole when the certificate files change: new handshakes see the new ones, open connections keep theirs. */
     private volatile Mapping<String, SslContext> byName;
     private volatile HandshakeOutcome handshakes = new HandshakeOutcome(HandshakeObserver.NONE);
 
-    private ServerTls(TlsConfig config, Mapping<String, SslContext> byName) {
+    private ServerTls(TlsConfig config, boolean http2, Mapping<String, SslContext> byName) {
         this.config = config;
+        this.http2 = http2;
         this.byName = byName;
         this.handshakeTimeoutMillis = config.handshakeTimeout().toMillis();
     }
 
     /** Reads every certificate and key; a bad file fails here, at start, naming the file. */
     public static ServerTls of(TlsConfig config) throws IOException, GeneralSecurityException {
+        return of(config, false);
+    }
+
+    /** As {@link #of(TlsConfig)}; with {@code http2}, ALPN offers h2 before http/1.1. */
+    public static ServerTls of(TlsConfig config, boolean http2) throws IOException, GeneralSecurityException {
         SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         log.info("TLS provider: {}", provider == SslProvider.OPENSSL
                 ? "BoringSSL (" + OpenSsl.versionString() + ")" : "JDK (netty-tcnative not available here)");
-        return new ServerTls(config, mapping(config, provider));
+        return new ServerTls(config, http2, mapping(config, http2, provider));
     }
 
     TlsConfig config() {
@@ -63,14 +70,14 @@ public final class ServerTls {
     /** Re-reads the certificate files; on any error the certificates in use stay and the error is logged. */
     void reload() {
         try {
-            byName = mapping(config, OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
+            byName = mapping(config, http2, OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
             log.info("TLS certificates reloaded");
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             log.error("TLS certificate reload failed, keeping the certificates in use: {}", e.getMessage());
         }
     }
 
-    private static Mapping<String, SslContext> mapping(TlsConfig config, SslProvider provider)
+    private static Mapping<String, SslContext> mapping(TlsConfig config, boolean http2, SslProvider provider)
             throws IOException, GeneralSecurityException {
         DomainWildcardMappingBuilder<SslContext> mapping = null;
         for (TlsConfig.Certificate c : config.certificates()) {
@@ -89,7 +96,8 @@ public final class ServerTls {
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_1_1))
+                            http2 ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+                                    : List.of(ApplicationProtocolNames.HTTP_1_1)))
                     .build();
             List<String> names = CertificateNames.of(chain[0]);
             if (mapping == null) {

@@ -19,7 +19,7 @@ class ConfigErrorsTest {
                 "weir.yaml:3:5: unknown key 'lisen' in listener; expected one of: name, protocol, listen, routes, "
                         + "cluster, request_header_timeout, idle_timeout, max_request_line, max_header_size, "
                         + "max_connections, trusted_proxies, tls, max_flows, sni_routes, accept_proxy_protocol, "
-                        + "trusted_proxy_protocol_sources, preamble_timeout (did you mean 'listen'?)");
+                        + "trusted_proxy_protocol_sources, preamble_timeout, http2 (did you mean 'listen'?)");
     }
 
     @Test

@@ -47,6 +47,24 @@ public final class TestTls {
         return CONTEXT;
     }
 
+    /** A client context trusting the test CA (src/test/resources/tls/ca.pem) that signed a.pem, b.pem, c.pem. */
+    public static SSLContext trustingTestCa() {
+        try (InputStream in = java.nio.file.Files.newInputStream(
+                java.nio.file.Path.of("src/test/resources/tls/ca.pem"))) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * A client socket to {@code port} on loopback that sends {@code serverName} as its SNI (none when null).
      * Each has its own context: the JDK would otherwise resume the previous session to the same address, with

@@ -39,6 +39,12 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
         this.deadline = new Deadline(ctx.executor(), this::expired);
     }
 
+    /** Off the pipeline (the connection switched to HTTP/2): the clocks stop for good. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
     /** The connection waits for a request; {@code bytesBuffered} = part of the next one already arrived. */
     void awaitRequest(boolean bytesBuffered) {
         awaitingRequest = true;

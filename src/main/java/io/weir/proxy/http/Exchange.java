@@ -52,7 +52,7 @@ final class Exchange implements UpstreamListener {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
-    private final DownstreamHandler downstream;
+    private final RequestDispatcher downstream;
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
     private final Route route;
@@ -103,7 +103,7 @@ final class Exchange implements UpstreamListener {
     /** The response body is gzipped on its way downstream (the route's compression); null when it is not. */
     private GzipStream gzip;
 
-    Exchange(DownstreamHandler downstream, ChannelHandlerContext ctx, HttpRequest request, Route route,
+    Exchange(RequestDispatcher downstream, ChannelHandlerContext ctx, HttpRequest request, Route route,
              Cluster cluster, PickContext pick, StickyPin sticky, boolean hasBody, boolean keepAlive,
              HttpVersion clientVersion) {
         this.downstream = downstream;
@@ -302,7 +302,7 @@ final class Exchange implements UpstreamListener {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        downstream.encoder().answeringHead(head);
+        downstream.answeringHead(head);
         ctx.write(response, ctx.voidPromise());
     }
 
@@ -362,7 +362,7 @@ final class Exchange implements UpstreamListener {
         responseHeadAt = System.nanoTime();
         ProxyHeaders.stripHopByHop(response.headers());
         WebSockets.keepUpgradeHeaders(response.headers());
-        downstream.encoder().answeringHead(false);
+        downstream.answeringHead(false);
         ctx.write(response, ctx.voidPromise());
     }
 

@@ -57,16 +57,28 @@ public final class HttpListener {
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
                         ChannelPipeline p = ch.pipeline();
+                        boolean http2 = config.http2().enabled();
                         if (context.tls() != null) {
                             // Replaced by the SslHandler for the certificate the client's SNI names.
                             context.tls().addTo(p);
+                            if (http2) {
+                                p.addLast(new AlpnSwitch(context));
+                            }
                         }
+                        // HTTP/1.1 until the connection shows it speaks HTTP/2 (ALPN, or the preface).
                         DownstreamTimeouts timeouts = new DownstreamTimeouts(headerTimeout, idleTimeout);
+                        p.addLast(timeouts);
+                        if (http2 && context.tls() == null) {
+                            p.addLast(new CleartextPreface(context));
+                        }
                         StrictRequestDecoder decoder = new StrictRequestDecoder(config.maxRequestLine(),
                                 config.maxHeaderSize());
                         DownstreamResponseEncoder encoder = new DownstreamResponseEncoder();
-                        p.addLast(timeouts, decoder, encoder, new ReadAhead(),
-                                new DownstreamHandler(context, timeouts, decoder, encoder));
+                        p.addLast(decoder, encoder);
+                        if (http2 && config.http2().h2cUpgrade() && context.tls() == null) {
+                            p.addLast(H2cUpgrade.handler(context));
+                        }
+                        p.addLast(new ReadAhead(), new DownstreamHandler(context, timeouts, decoder, encoder));
                     }
                 });
         if (limiter != null) {
@@ -83,7 +95,8 @@ public final class HttpListener {
     }
 
     /**
-     * Asks every open connection to close once its request in flight is answered (idle ones close at once).
+     * Asks every open connection to close once its request in flight is answered (idle ones close at once);
+     * an HTTP/2 connection sends GOAWAY and closes when its streams in flight have finished.
      * Call after {@link #unbind}; the future completes when every one of them has closed.
      */
     public ChannelGroupFuture closeGracefully() {
@@ -94,6 +107,7 @@ public final class HttpListener {
                 if (handler != null) {
                     handler.closeGracefully();
                 } else {
+                    // HTTP/2: the frame codec's close is the graceful one (GOAWAY, then wait for the streams).
                     ch.close();
                 }
             });

@@ -16,13 +16,15 @@ final class ProxyHeaders {
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    private static final AsciiString HTTP2_SETTINGS = AsciiString.cached("http2-settings");
 
     private ProxyHeaders() {
     }
 
     /**
      * Removes hop-by-hop headers (RFC 9110 §7.6.1): Connection and every name it lists, Keep-Alive,
-     * Proxy-Connection, TE unless it is just {@code trailers}, Upgrade. Content-Length, Transfer-Encoding
+     * Proxy-Connection, TE unless it is just {@code trailers}, Upgrade, HTTP2-Settings (RFC 7540 §3.2.1: it
+     * belongs to the connection it came on). Content-Length, Transfer-Encoding
      * and Host stay even when Connection names them: they frame and address the message Weir forwards, and
      * a body sent on without its Content-Length would be read upstream as the next request.
      */
@@ -33,6 +35,7 @@ final class ProxyHeaders {
         headers.remove(HttpHeaderNames.KEEP_ALIVE);
         headers.remove(HttpHeaderNames.PROXY_CONNECTION);
         headers.remove(HttpHeaderNames.UPGRADE);
+        headers.remove(HTTP2_SETTINGS);
         String te = headers.get(HttpHeaderNames.TE);
         if (te != null && !te.trim().equalsIgnoreCase("trailers")) {
             headers.remove(HttpHeaderNames.TE);

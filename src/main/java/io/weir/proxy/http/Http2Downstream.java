@@ -1,0 +1,98 @@
+package io.weir.proxy.http;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.flow.FlowControlHandler;
+import io.weir.config.Http2Config;
+import io.weir.config.ListenerConfig;
+
+/**
+ * Makes a downstream connection speak HTTP/2: Netty's frame codec with the listener's limits, and one child
+ * channel per stream carrying the stream's request as HTTP/1.1-shaped objects to an {@link Http2StreamHandler}.
+ *
+ * <p>The limits that keep one client from hurting the others: at most {@code max_concurrent_streams} open
+ * streams (more are refused with REFUSED_STREAM); a header list at most {@code max_header_size} after HPACK
+ * decoding (431, or GOAWAY for a block far over it, which also bounds CONTINUATION floods); at most
+ * {@code max_resets} streams reset by the client per {@code reset_window} (rapid reset, CVE-2023-44487: GOAWAY);
+ * at most 10,000 control frames (PING, SETTINGS acks) queued while the client does not read (GOAWAY); and
+ * malformed requests (missing pseudo-headers, connection-specific or upper-case header names, a
+ * content-length the DATA frames do not match) are reset before any of them reaches an upstream.
+ */
+final class Http2Downstream {
+
+    /** Netty's default; named here because the docs promise it. */
+    static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
+
+    private Http2Downstream() {
+    }
+
+    /**
+     * Replaces the connection's HTTP/1.1 handlers with HTTP/2 ones, added last; the client's preface (and what
+     * follows it) is then read by the frame codec. Reads go automatic: HTTP/2 flow control, not socket reads,
+     * bounds what a client may send.
+     */
+    static void switchTo(ChannelPipeline p, HttpListenerContext listener) {
+        removeHttp1(p);
+        p.addLast(codec(listener.config()));
+        p.addLast(new Http2IdleTimeout(listener.config().idleTimeout().toNanos()));
+        p.addLast(multiplex(listener));
+        p.channel().config().setAutoRead(true);
+        // HTTP/1.1 lets a client half-close after its request (see ReadAhead); in HTTP/2 a client that ends its
+        // side of the connection is gone, and its streams with it.
+        p.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+    }
+
+    /** From the handler side towards the socket, so no removed decoder feeds a removed handler. */
+    static void removeHttp1(ChannelPipeline p) {
+        removeIfPresent(p, DownstreamHandler.class);
+        removeIfPresent(p, ReadAhead.class);
+        removeIfPresent(p, DownstreamResponseEncoder.class);
+        removeIfPresent(p, StrictRequestDecoder.class);
+        removeIfPresent(p, DownstreamTimeouts.class);
+    }
+
+    private static void removeIfPresent(ChannelPipeline p, Class<? extends ChannelHandler> type) {
+        if (p.get(type) != null) {
+            p.remove(type);
+        }
+    }
+
+    static Http2FrameCodec codec(ListenerConfig config) {
+        Http2Config h2 = config.http2();
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(h2.maxConcurrentStreams())
+                .initialWindowSize(h2.initialWindowSize())
+                .maxHeaderListSize(config.maxHeaderSize());
+        return Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .validateHeaders(true)
+                .validateRequiredPseudoHeaders(true)
+                .decoderEnforceMaxRstFramesPerWindow(h2.maxResets(),
+                        (int) Math.max(1, h2.resetWindow().toSeconds()))
+                .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
+                // A close (shutdown, idle) sends GOAWAY and lets the streams in flight finish; shutdown_timeout
+                // bounds how long.
+                .gracefulShutdownTimeoutMillis(-1)
+                .build();
+    }
+
+    /** One child channel per stream, each with its own {@link Http2StreamHandler}. */
+    static Http2MultiplexHandler multiplex(HttpListenerContext listener) {
+        return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel ch) {
+                ch.config().setAutoRead(false);
+                ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true), new Http2ResponseWriter(),
+                        new FlowControlHandler(), new ReadUntilMessage(), new Http2StreamHandler(listener));
+            }
+        });
+    }
+}
