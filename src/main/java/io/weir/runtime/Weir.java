@@ -183,13 +183,18 @@ public final class Weir implements AutoCloseable {
         return RedisStateStore.connect(st, password, new NettyLoops(workers, transport.socketChannel()));
     }
 
+    /**
+     * Who hears of each request as it ends. Request metrics are recorded only with an admin listener: without
+     * one, /metrics is served nowhere and recording them would be work nobody reads.
+     */
     private RequestObserver observer() {
+        RequestObserver recorded = config.admin().isPresent() ? metrics : RequestObserver.NONE;
         if (accessLog == null) {
-            return metrics;
+            return recorded;
         }
         AccessLog log = accessLog;
         return outcome -> {
-            metrics.requestEnded(outcome);
+            recorded.requestEnded(outcome);
             log.requestEnded(outcome);
         };
     }

@@ -146,7 +146,7 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         Route route = listener.router().route(view);
         if (route == null) {
             log.debug("no route for {} {} host {}", request.method(), request.uri(), view.host());
-            answer(LocalReplies.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, !keepAlive || hasBody), null,
+            answer(error(request, HttpResponseStatus.NOT_FOUND, !keepAlive || hasBody), null,
                     !keepAlive || hasBody, "no route");
             return;
         }
@@ -154,7 +154,7 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (HttpUtil.getContentLength(request, 0L) > config.maxBody()) {
             log.info("{} {}: Content-Length over max_body {} (route {}), 413", request.method(), request.uri(),
                     config.maxBody(), route.name());
-            answer(LocalReplies.error(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, true), route, true,
+            answer(error(request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, true), route, true,
                     "request body over max_body");
             return;
         }
@@ -202,7 +202,7 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         // Debug: under a flood this is every request; weir_rate_limited_total says how many.
         log.debug("{} {} from {}: over the rate limit of route {}, 429", view.request().method(), view.request().uri(),
                 peer().ip(), route.name());
-        FullHttpResponse response = LocalReplies.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS, close);
+        FullHttpResponse response = error(view.request(), HttpResponseStatus.TOO_MANY_REQUESTS, close);
         response.headers().set(HttpHeaderNames.RETRY_AFTER, RateLimiter.retryAfterSeconds(waitNanos));
         answer(response, route, close, "rate limited");
     }
@@ -250,10 +250,16 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
             requestUri = null;
             requestProtocol = null;
         }
-        answer(LocalReplies.error(ctx.alloc(), rejection.status(), true), null, true, rejection.reason());
+        answer(error(request, rejection.status(), true), null, true, rejection.reason());
     }
 
     /** Answers a request that no upstream sees, and reports it. */
+    /** Weir's own error answer: a gRPC status for a gRPC call (its client reads nothing else), else a short page. */
+    private FullHttpResponse error(HttpRequest request, HttpResponseStatus status, boolean close) {
+        return request != null && GrpcStatus.isGrpc(request.headers()) ? GrpcStatus.reply(ctx.alloc(), status, close)
+                : LocalReplies.error(ctx.alloc(), status, close);
+    }
+
     private void answer(FullHttpResponse response, Route route, boolean close, String termination) {
         int status = response.status().code();
         long bytes = response.content().readableBytes();

@@ -93,6 +93,42 @@ class GrpcLocalRepliesTest extends SocketTest {
     }
 
     @Test
+    void refusalsBeforeAnyClusterAreGrpcStatusesToo() throws Exception {
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    routes:
+                      - match: { path_prefix: /small. }
+                        cluster: grpc
+                        max_body: 1
+                      - match: { path_prefix: /limited. }
+                        cluster: grpc
+                        rate_limit: { rate: 1/m, burst: 1 }
+                clusters:
+                  - name: grpc
+                    protocol: h2
+                    endpoints: [ 127.0.0.1:%d ]
+                """.formatted(closedPort())));
+        // No route: UNIMPLEMENTED. Over max_body: RESOURCE_EXHAUSTED. Over the rate limit: UNAVAILABLE.
+        assertGrpcStatus(callPath(weir, "/shop.v1.Cart/Add"), "12", "404");
+        assertGrpcStatus(callPath(weir, "/small.v1.Cart/Add"), "8", "413");
+        callPath(weir, "/limited.v1.Cart/Add");
+        assertGrpcStatus(callPath(weir, "/limited.v1.Cart/Add"), "14", "429");
+    }
+
+    private static RawHttp.Response callPath(WeirHarness weir, String path) throws IOException {
+        return RawHttp.send(weir.port(), GRPC_CALL.replace("/shop.v1.Cart/Add", path).formatted(""));
+    }
+
+    private static void assertGrpcStatus(RawHttp.Response response, String grpcStatus, String httpStatus) {
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("content-type")).isEqualTo("application/grpc");
+        assertThat(response.header("grpc-status")).isEqualTo(grpcStatus);
+        assertThat(response.header("grpc-message")).startsWith("weir: " + httpStatus);
+    }
+
+    @Test
     void grpcTimeoutsAreParsedByTheSpec() {
         assertThat(GrpcStatus.timeoutNanos(headers("grpc-timeout", "200m"))).isEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
         assertThat(GrpcStatus.timeoutNanos(headers("grpc-timeout", "1H"))).isEqualTo(TimeUnit.HOURS.toNanos(1));
