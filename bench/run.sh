@@ -26,6 +26,7 @@ PAUSE=${PAUSE:-1}               # seconds of idle between measured runs
 BUILD=1
 WEIR_JAVA_OPTS=${WEIR_JAVA_OPTS:-}
 WEIR_EVENT_LOOPS=${WEIR_EVENT_LOOPS:-}
+WEIR_METRICS=${WEIR_METRICS:-on}   # off: Weir runs without its admin listener, so it records no request metrics
 WEIR_CONFIG=bench/weir-http.yaml
 WEIR_JAR=target/weir.jar
 
@@ -48,7 +49,7 @@ usage: bench/run.sh [options]
   --path P            request path: / = small fixed body, /static/1k.txt = 1 KiB file (env URL_PATH)
   --connections N     wrk/h2load connections (default 50, or 4 with --mode h2; env CONNS)
   --no-build          do not run 'mvn -q -DskipTests package' before starting Weir
-env: WEIR_JAVA_OPTS (extra JVM flags), WEIR_EVENT_LOOPS (-> -Dweir.eventLoops=N),
+env: WEIR_JAVA_OPTS (extra JVM flags), WEIR_EVENT_LOOPS (-> -Dweir.eventLoops=N), WEIR_METRICS=on|off,
      THREADS (wrk threads, default 1), PAUSE (seconds between runs, default 1)
 EOF
 }
@@ -333,6 +334,11 @@ if [[ $SCHEME == https ]]; then
     WEIR_CONFIG=$OUT/weir.yaml
 fi
 
+if [[ $WEIR_METRICS == off ]]; then
+    sed '/^admin:/,/^  listen:/d' "$WEIR_CONFIG" > "$OUT/weir-no-metrics.yaml"
+    WEIR_CONFIG=$OUT/weir-no-metrics.yaml
+fi
+
 # ---------------------------------------------------------------- start everything
 if want weir; then
     if ((BUILD)); then
@@ -506,7 +512,7 @@ report() {
 {
     echo
     echo "weir bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cpus; mode $MODE; $([[ $MODE == h2 ]] && echo "h2load -t$THREADS -c$CONNS -m$H2_STREAMS -D${DURATION%s}" || echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency$([[ $MODE == handshake ]] && echo " -H 'Connection: close'")"), path $URL_PATH, $ROUNDS round(s)"
-    want weir && echo "weir: WEIR_JAVA_OPTS='${WEIR_JAVA_OPTS}' WEIR_EVENT_LOOPS='${WEIR_EVENT_LOOPS}' warm-up $WARMUP"
+    want weir && echo "weir: WEIR_JAVA_OPTS='${WEIR_JAVA_OPTS}' WEIR_EVENT_LOOPS='${WEIR_EVENT_LOOPS}' WEIR_METRICS=$WEIR_METRICS warm-up $WARMUP"
     echo
     report
 } | tee "$OUT/report.txt"
