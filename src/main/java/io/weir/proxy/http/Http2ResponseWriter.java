@@ -24,11 +24,19 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
  * body ended, or Weir refused it) is reset with NO_ERROR (RFC 9113 §8.1): the client stops sending, and the
  * stream's slot frees. The reset waits for the last frame to be written, since a reset discards what flow
  * control still holds back. A response to HEAD goes without body bytes (a local reply carries some).
+ *
+ * <p>A final head is held until the next write or flush: when what follows it at once is the empty end of the
+ * response, the two go out as one HEADERS frame that ends the stream. That is how HTTP/2 sends a response
+ * without a body, and what gRPC requires of a Trailers-Only answer (its status in the only HEADERS frame): a
+ * HEADERS frame followed by an empty DATA frame that ends the stream is a protocol error to a gRPC client.
  */
 final class Http2ResponseWriter extends ChannelOutboundHandlerAdapter {
 
     private boolean interim;
     private boolean head;
+    /** A final response head not written yet, and the promise of its write. */
+    private HttpResponse heldHead;
+    private ChannelPromise heldPromise;
 
     /** The response about to be written answers a HEAD request. */
     void answeringHead(boolean head) {
@@ -61,6 +69,25 @@ final class Http2ResponseWriter extends ChannelOutboundHandlerAdapter {
                 return;
             }
         }
+        if (heldHead != null) {
+            HttpResponse held = heldHead;
+            ChannelPromise heldWrite = heldPromise;
+            heldHead = null;
+            heldPromise = null;
+            if (msg instanceof LastHttpContent end && !end.content().isReadable() && end.trailingHeaders().isEmpty()) {
+                end.release();
+                promise.trySuccess();
+                msg = new DefaultFullHttpResponse(held.protocolVersion(), held.status(), Unpooled.EMPTY_BUFFER,
+                        held.headers(), EmptyHttpHeaders.INSTANCE);
+                promise = heldWrite;
+            } else {
+                ctx.write(held, heldWrite);
+            }
+        } else if (msg instanceof HttpResponse response && !(msg instanceof FullHttpResponse)) {
+            heldHead = response;
+            heldPromise = promise;
+            return;
+        }
         if (msg instanceof LastHttpContent) {
             ChannelPromise written = promise.unvoid();
             ctx.write(msg, written);
@@ -72,6 +99,16 @@ final class Http2ResponseWriter extends ChannelOutboundHandlerAdapter {
             return;
         }
         ctx.write(msg, promise);
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        if (heldHead != null) {
+            ctx.write(heldHead, heldPromise);
+            heldHead = null;
+            heldPromise = null;
+        }
+        ctx.flush();
     }
 
     /** The same message without its body bytes; null for a piece of body that is nothing else. */
