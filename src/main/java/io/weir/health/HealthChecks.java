@@ -141,7 +141,7 @@ public final class HealthChecks implements AutoCloseable {
             case TCP -> check.send().isPresent() || check.expect().isPresent()
                     ? new SendExpectProbe(bootstrap, endpoint.address(), check)
                     : new TcpProbe(bootstrap.option(ChannelOption.AUTO_READ, false), endpoint.address(), check);
-            case HTTP -> new HttpProbe(bootstrap, endpoint, check);
+            case HTTP -> new HttpProbe(bootstrap, endpoint, check, tls);
             case GRPC -> new GrpcProbe(bootstrap, endpoint, check, tls);
         };
     }

@@ -1,6 +1,9 @@
 package io.weir.health;
 
 import io.netty.bootstrap.Bootstrap;
+import io.weir.config.UpstreamTlsConfig;
+import io.weir.tls.UpstreamTls;
+import java.util.Optional;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -39,10 +42,14 @@ final class HttpProbe implements Probe {
     private final HealthCheckConfig config;
     private Channel channel;
 
-    HttpProbe(Bootstrap bootstrap, Endpoint endpoint, HealthCheckConfig config) {
+    /** The cluster's re-encryption: an endpoint that speaks only TLS is checked over TLS, verified the same way. */
+    private final Optional<UpstreamTlsConfig> tls;
+
+    HttpProbe(Bootstrap bootstrap, Endpoint endpoint, HealthCheckConfig config, Optional<UpstreamTlsConfig> tls) {
         this.bootstrap = bootstrap;
         this.endpoint = endpoint;
         this.config = config;
+        this.tls = tls;
     }
 
     @Override
@@ -50,6 +57,8 @@ final class HttpProbe implements Probe {
         ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                tls.ifPresent(t -> ch.pipeline().addLast(UpstreamTls.newHandler(t, ch.alloc(),
+                        endpoint.address().getHostString(), endpoint.address().getPort())));
                 ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler(done));
             }
         }).connect(endpoint.address());

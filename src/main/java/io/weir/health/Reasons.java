@@ -2,6 +2,7 @@ package io.weir.health;
 
 import io.netty.channel.ConnectTimeoutException;
 
+import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -15,6 +16,16 @@ final class Reasons {
     }
 
     static String of(Throwable cause, Duration timeout) {
+        SSLException tls = find(cause, SSLException.class);
+        if (tls != null) {
+            // The engine's own words ("General OpenSslEngine problem") say nothing; the innermost cause says why.
+            Throwable root = tls;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return "TLS handshake failed: " + (root.getMessage() == null ? root.getClass().getSimpleName()
+                    : root.getMessage());
+        }
         String message = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(Locale.ROOT);
         if (cause instanceof ConnectTimeoutException) {
             return timeout(timeout);
@@ -35,6 +46,15 @@ final class Reasons {
             return "connect failed: " + cause.getMessage();
         }
         return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+
+    private static <T extends Throwable> T find(Throwable cause, Class<T> type) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     static String timeout(Duration timeout) {
