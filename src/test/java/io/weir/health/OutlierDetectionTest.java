@@ -65,7 +65,8 @@ class OutlierDetectionTest extends HealthTestBase {
         start("outlier_detection: { consecutive_failures: 2, base_ejection_time: 30s, max_ejection_percent: 50 }",
                 a.address(), b.address(), refusing);
         sendUntilEjected(refusing);
-        assertThat(endpoint(refusing).outcomes().consecutiveFailures()).isZero();
+        // The ejection starts the endpoint's streak afresh; it is made off the request's thread, so wait for it.
+        await().atMost(Duration.ofSeconds(5)).until(() -> endpoint(refusing).outcomes().consecutiveFailures() == 0);
     }
 
     @Test
