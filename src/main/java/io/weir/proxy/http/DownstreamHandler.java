@@ -163,23 +163,6 @@ final class DownstreamHandler extends RequestDispatcher {
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && exchange != null) {
-            exchange.onDownstreamWritable();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        closing = true;
-        if (exchange != null) {
-            exchange.onDownstreamClosed();
-            exchange = null;
-        }
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("downstream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();

@@ -122,23 +122,6 @@ final class Http2StreamHandler extends RequestDispatcher {
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && exchange != null) {
-            exchange.onDownstreamWritable();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        closing = true;
-        if (exchange != null) {
-            exchange.onDownstreamClosed();
-            exchange = null;
-        }
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Before the request was taken: one HTTP/1.1 cannot carry (its headers failed translation). After: the
         // stream failed. Either way it is reset; the exchange, if any, ends when the stream's channel closes.

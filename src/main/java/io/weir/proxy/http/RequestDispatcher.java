@@ -298,4 +298,23 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         return peer;
     }
+
+    // ---- the downstream channel, the same for a connection and a stream ------------------------------------
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && exchange != null) {
+            exchange.onDownstreamWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        if (exchange != null) {
+            exchange.onDownstreamClosed();
+            exchange = null;
+        }
+    }
 }

@@ -199,7 +199,9 @@ class H2UpstreamTest extends SocketTest {
         }
         assertThat(goAways.get()).isEqualTo(clients * perClient / 300);
         assertThat(backend.connectionsAccepted()).isGreaterThan(goAways.get());
-        assertThat(backend.received()).hasSize(clients * perClient);
+        // Every request reached the backend; once in a while one twice: a stream the backend's codec took just as
+        // its GOAWAY went out can come back refused and is retried (an idempotent GET may be). Seen once in CI.
+        assertThat(backend.received().size()).isBetween(clients * perClient, clients * perClient + goAways.get());
     }
 
     @Test
