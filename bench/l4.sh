@@ -61,8 +61,8 @@ while (($#)); do
     esac
 done
 
-die() { echo "l4: error: $*" >&2; exit 1; }
-log() { echo "l4: $*" >&2; }
+BENCH_NAME=l4
+source "$ROOT/bench/lib.sh"
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$ROUNDS'"
 [[ $IDLE_CONNS =~ ^[0-9]+$ ]] || die "--idle-conns must be a non-negative integer, got '$IDLE_CONNS'"
@@ -89,88 +89,9 @@ done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 # ---------------------------------------------------------------- process bookkeeping
-mkdir -p bench/out
-OUT=$(mktemp -d "$ROOT/bench/out/l4-$(date +%Y%m%d-%H%M%S)-XXXX")
-chmod 755 "$OUT"   # nginx workers run as 'nobody' when started by root
-declare -A PID=()
-WRK_PID=
-
-descendants() {
-    local c
-    for c in $(pgrep -P "$1" 2>/dev/null || true); do
-        echo "$c"
-        descendants "$c"
-    done
-}
-
-cleanup() {
-    local rc=$? pids=() p n
-    trap - EXIT INT TERM
-    [[ -n $WRK_PID ]] && kill -TERM "$WRK_PID" 2>/dev/null || true
-    for n in "${!PID[@]}"; do
-        p=${PID[$n]}
-        pids+=("$p" $(descendants "$p"))
-    done
-    if ((${#pids[@]})); then
-        kill -TERM "${pids[@]}" 2>/dev/null || true
-        for _ in $(seq 50); do
-            local alive=0
-            for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-            ((alive)) || break
-            sleep 0.1
-        done
-        kill -KILL "${pids[@]}" 2>/dev/null || true
-        wait 2>/dev/null || true
-    fi
-    # The payload files are large; keep configs and logs only.
-    rm -f "$OUT/www/16m" "$OUT/www/1m"
-    ((rc == 0)) || log "exit status $rc; configs and logs kept in ${OUT#"$ROOT"/}"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT
-trap 'log "terminated"; exit 143' TERM
-
-start() {
-    local name=$1; shift
-    "$@" >"$OUT/$name.log" 2>&1 &
-    PID[$name]=$!
-}
-
-stop() {   # stop NAME: TERM the process and its children, wait for it
-    local p=${PID[$1]} pids
-    pids=("$p" $(descendants "$p"))
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
-    unset "PID[$1]"
-}
-
-wait_http() {
-    local name=$1 url=$2 limit=$3 i
-    for ((i = 0; i < limit * 10; i++)); do
-        if curl -sf -o /dev/null -m 1 "$url"; then return 0; fi
-        if ! kill -0 "${PID[$name]}" 2>/dev/null; then
-            wait "${PID[$name]}" 2>/dev/null || true
-            die "$name exited before answering on $url; last lines of ${OUT#"$ROOT"/}/$name.log:
-$(tail -n 20 "$OUT/$name.log")"
-        fi
-        sleep 0.1
-    done
-    die "$name did not answer on $url within ${limit}s; see ${OUT#"$ROOT"/}/$name.log"
-}
-
-# utime+stime (clock ticks) of a process and its descendants; /proc/PID/stat already
-# sums all threads of a process (JVM JIT/GC threads included); nginx = master + worker.
-cpu_ticks() {
-    local total=0 p s f
-    for p in "$1" $(descendants "$1"); do
-        s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-        s=${s##*) }
-        read -r -a f <<< "$s"
-        total=$((total + f[11] + f[12]))
-    done
-    echo "$total"
-}
+bench_out l4
+# The payload files are large; keep configs and logs only.
+on_cleanup() { rm -f "$OUT/www/16m" "$OUT/www/1m"; }
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 

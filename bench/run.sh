@@ -76,8 +76,8 @@ while (($#)); do
     esac
 done
 
-die() { echo "bench: error: $*" >&2; exit 1; }
-log() { echo "bench: $*" >&2; }
+BENCH_NAME=bench
+source "$ROOT/bench/lib.sh"
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$ROUNDS'"
 [[ -n $CONNS ]] || { CONNS=50; [[ $MODE == h2 ]] && CONNS=4; }
@@ -118,81 +118,7 @@ for port in "${BACKEND_PORTS[@]}" $STATUS_PORT $(for p in "${PROXIES[@]}"; do po
 done
 
 # ---------------------------------------------------------------- process bookkeeping
-mkdir -p bench/out
-OUT=$(mktemp -d "$ROOT/bench/out/run-$(date +%Y%m%d-%H%M%S)-XXXX")
-chmod 755 "$OUT"   # backend nginx workers run as 'nobody' when started by root
-declare -A PID=()  # name -> pid of the process we started
-WRK_PID=
-
-descendants() {
-    local c
-    for c in $(pgrep -P "$1" 2>/dev/null || true); do
-        echo "$c"
-        descendants "$c"
-    done
-}
-
-cleanup() {
-    local rc=$? pids=() p n
-    trap - EXIT INT TERM
-    [[ -n $WRK_PID ]] && kill -TERM "$WRK_PID" 2>/dev/null || true
-    for n in "${!PID[@]}"; do
-        p=${PID[$n]}
-        pids+=("$p" $(descendants "$p"))
-    done
-    if ((${#pids[@]})); then
-        kill -TERM "${pids[@]}" 2>/dev/null || true
-        for _ in $(seq 50); do
-            local alive=0
-            for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-            ((alive)) || break
-            sleep 0.1
-        done
-        kill -KILL "${pids[@]}" 2>/dev/null || true
-        wait 2>/dev/null || true
-    fi
-    ((rc == 0)) || log "exit status $rc; configs and logs kept in ${OUT#"$ROOT"/}"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT
-trap 'log "terminated"; exit 143' TERM
-
-# Starts "$@" in the background, remembering its pid under name $1.
-start() {
-    local name=$1; shift
-    "$@" >"$OUT/$name.log" 2>&1 &
-    PID[$name]=$!
-}
-
-# Waits until $2 answers with 2xx (bounded by $3 seconds); fails early if the process died.
-wait_http() {
-    local name=$1 url=$2 limit=$3 i
-    for ((i = 0; i < limit * 10; i++)); do
-        if curl -sfk -o /dev/null -m 1 "$url"; then return 0; fi
-        if ! kill -0 "${PID[$name]}" 2>/dev/null; then
-            wait "${PID[$name]}" 2>/dev/null || true
-            die "$name exited before answering on $url; last lines of ${OUT#"$ROOT"/}/$name.log:
-$(tail -n 20 "$OUT/$name.log")"
-        fi
-        sleep 0.1
-    done
-    die "$name did not answer on $url within ${limit}s; see ${OUT#"$ROOT"/}/$name.log"
-}
-
-# utime+stime in clock ticks of a process and all its descendants. /proc/PID/stat of
-# a process already sums all its threads (live and exited), so the JVM's JIT and GC
-# threads and HAProxy's threads are included; nginx's master+worker are two processes.
-cpu_ticks() {
-    local total=0 p s f
-    for p in "$1" $(descendants "$1"); do
-        s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-        s=${s##*) }                 # drop "pid (comm) ": comm may contain spaces
-        read -r -a f <<< "$s"
-        total=$((total + f[11] + f[12]))   # fields 14 (utime) and 15 (stime)
-    done
-    echo "$total"
-}
+bench_out run
 
 # Connections the backend nginx has accepted so far (stub_status "accepts").
 backend_accepts() {

@@ -1,0 +1,96 @@
+# Shared by bench/run.sh and bench/l4.sh: messages, the processes a run starts (and stops on any exit),
+# and the CPU time they use. Source it after setting BENCH_NAME (the prefix of every message).
+
+die() { echo "$BENCH_NAME: error: $*" >&2; exit 1; }
+log() { echo "$BENCH_NAME: $*" >&2; }
+
+declare -A PID=()   # name -> pid of each process the run started
+WRK_PID=            # the load generator running now, stopped on exit too
+on_cleanup() { :; } # a script may redefine it: extra work at exit (e.g. deleting large payloads)
+
+# Makes the run's output directory $OUT under bench/out (PREFIX-date-XXXX) and arms the cleanup.
+bench_out() {
+    mkdir -p bench/out
+    OUT=$(mktemp -d "$ROOT/bench/out/$1-$(date +%Y%m%d-%H%M%S)-XXXX")
+    chmod 755 "$OUT"   # nginx workers run as 'nobody' when started by root
+    trap cleanup EXIT
+    trap 'log "interrupted"; exit 130' INT
+    trap 'log "terminated"; exit 143' TERM
+}
+
+descendants() {
+    local c
+    for c in $(pgrep -P "$1" 2>/dev/null || true); do
+        echo "$c"
+        descendants "$c"
+    done
+}
+
+cleanup() {
+    local rc=$? pids=() p n
+    trap - EXIT INT TERM
+    [[ -n $WRK_PID ]] && kill -TERM "$WRK_PID" 2>/dev/null || true
+    for n in "${!PID[@]}"; do
+        p=${PID[$n]}
+        pids+=("$p" $(descendants "$p"))
+    done
+    if ((${#pids[@]})); then
+        kill -TERM "${pids[@]}" 2>/dev/null || true
+        for _ in $(seq 50); do
+            local alive=0
+            for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+            ((alive)) || break
+            sleep 0.1
+        done
+        kill -KILL "${pids[@]}" 2>/dev/null || true
+        wait 2>/dev/null || true
+    fi
+    on_cleanup
+    ((rc == 0)) || log "exit status $rc; configs and logs kept in ${OUT#"$ROOT"/}"
+    exit "$rc"
+}
+
+# start NAME CMD...: runs CMD in the background, output in $OUT/NAME.log, pid remembered under NAME.
+start() {
+    local name=$1; shift
+    "$@" >"$OUT/$name.log" 2>&1 &
+    PID[$name]=$!
+}
+
+# stop NAME: TERM the process and its children, wait for it.
+stop() {
+    local p=${PID[$1]} pids
+    pids=("$p" $(descendants "$p"))
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+    unset "PID[$1]"
+}
+
+# wait_http NAME URL SECONDS: until URL answers 2xx (any certificate accepted); fails early if NAME died.
+wait_http() {
+    local name=$1 url=$2 limit=$3 i
+    for ((i = 0; i < limit * 10; i++)); do
+        if curl -sfk -o /dev/null -m 1 "$url"; then return 0; fi
+        if ! kill -0 "${PID[$name]}" 2>/dev/null; then
+            wait "${PID[$name]}" 2>/dev/null || true
+            die "$name exited before answering on $url; last lines of ${OUT#"$ROOT"/}/$name.log:
+$(tail -n 20 "$OUT/$name.log")"
+        fi
+        sleep 0.1
+    done
+    die "$name did not answer on $url within ${limit}s; see ${OUT#"$ROOT"/}/$name.log"
+}
+
+# utime+stime in clock ticks of a process and all its descendants. /proc/PID/stat of a process already
+# sums all its threads (live and exited), so the JVM's JIT and GC threads and HAProxy's threads are
+# included; nginx's master and worker are two processes.
+cpu_ticks() {
+    local total=0 p s f
+    for p in "$1" $(descendants "$1"); do
+        s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+        s=${s##*) }                 # drop "pid (comm) ": comm may contain spaces
+        read -r -a f <<< "$s"
+        total=$((total + f[11] + f[12]))   # fields 14 (utime) and 15 (stime)
+    done
+    echo "$total"
+}
