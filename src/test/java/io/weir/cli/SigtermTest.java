@@ -1,14 +1,13 @@
 package io.weir.cli;
 
+import io.weir.testing.Ports;
+import io.weir.testing.WeirProcess;
 import io.weir.testing.RawBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,28 +43,13 @@ class SigtermTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     @Test
     void sigtermFinishesTheRequestInFlightAndExitsZero() throws Exception {
         slow = RawBackend.start((s, head) -> {
             gate.await();
             RawBackend.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow");
         });
-        int port = freePort();
+        int port = Ports.free();
         Path config = dir.resolve("weir.yaml");
         Files.writeString(config, """
                 shutdown_timeout: 20s
@@ -79,12 +62,8 @@ class SigtermTest {
                   - name: app
                     endpoints: [ "%s" ]
                 """.formatted(port, slow.address()));
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        weir = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "io.weir.cli.Main", "run", "--config", config.toString()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("weir.log").toFile()).start();
-        await().atMost(30, TimeUnit.SECONDS).until(() -> accepts(port) || !weir.isAlive());
-        assertThat(weir.isAlive()).as("weir started; log: %s", Files.readString(dir.resolve("weir.log"))).isTrue();
+        weir = WeirProcess.start(config, dir.resolve("weir.log"));
+        WeirProcess.awaitAccepting(weir, port, dir.resolve("weir.log"));
 
         HttpClient client = HttpClient.newHttpClient();
         CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
@@ -93,7 +72,7 @@ class SigtermTest {
         await().atMost(10, TimeUnit.SECONDS).until(() -> slow.heads().size() == 1);
 
         weir.destroy(); // SIGTERM
-        await().atMost(10, TimeUnit.SECONDS).until(() -> !accepts(port));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !Ports.accepts(port));
         assertThat(weir.isAlive()).isTrue();
         gate.countDown();
         assertThat(inFlight.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);

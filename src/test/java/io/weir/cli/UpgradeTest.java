@@ -1,6 +1,8 @@
 package io.weir.cli;
 
 import io.netty.channel.epoll.Epoll;
+import io.weir.testing.Ports;
+import io.weir.testing.WeirProcess;
 import io.weir.testing.TcpBackend;
 import io.weir.testing.TestBackend;
 import io.weir.testing.UdpEchoServer;
@@ -15,8 +17,6 @@ import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,27 +75,8 @@ class UpgradeTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private Process weir(String log, Path config, String... extra) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Dweir.eventLoops=2", "-cp",
-                System.getProperty("java.class.path"), "io.weir.cli.Main", "run", "--config", config.toString()));
-        cmd.addAll(List.of(extra));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
+        Process p = WeirProcess.start(config, dir.resolve(log), extra);
         processes.add(p);
         return p;
     }
@@ -122,10 +103,10 @@ class UpgradeTest {
         http = TestBackend.named("app");
         tcp = TcpBackend.named("db");
         udp = UdpEchoServer.named("dns");
-        int web = freePort();
-        int db = freePort();
-        int dns = freePort();
-        int admin = freePort();
+        int web = Ports.free();
+        int db = Ports.free();
+        int dns = Ports.free();
+        int admin = Ports.free();
         Path config = dir.resolve("weir.yaml");
         Files.writeString(config, """
                 shutdown_timeout: 20s
@@ -194,7 +175,7 @@ class UpgradeTest {
     @Test
     void anUpgradeWithNoWeirToTakeOverFromFailsClearlyUnlessIfRunning() throws Exception {
         assumeThat(Epoll.isAvailable()).as("the hand-over passes sockets with epoll (Linux)").isTrue();
-        int port = freePort();
+        int port = Ports.free();
         Path config = dir.resolve("weir.yaml");
         Files.writeString(config, """
                 listeners:
@@ -210,7 +191,7 @@ class UpgradeTest {
         assertThat(log("alone.log")).contains("upgrade failed: no Weir answers at " + dir.resolve("weir.yaml.sock"));
 
         Process fresh = weir("fresh.log", config, "--upgrade=if-running");
-        await().atMost(30, TimeUnit.SECONDS).until(() -> accepts(port) || !fresh.isAlive());
+        await().atMost(30, TimeUnit.SECONDS).until(() -> Ports.accepts(port) || !fresh.isAlive());
         assertThat(fresh.isAlive()).as("started afresh; log: %s", log("fresh.log")).isTrue();
     }
 

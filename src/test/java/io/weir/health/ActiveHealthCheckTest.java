@@ -1,5 +1,6 @@
 package io.weir.health;
 
+import io.weir.testing.Ports;
 import io.weir.cluster.EndpointState;
 import io.weir.testing.RawBackend;
 import io.weir.testing.TestBackend;
@@ -50,7 +51,7 @@ class ActiveHealthCheckTest extends HealthTestBase {
         TestBackend b = healthy("b");
         TestBackend c = healthy("c");
         RawBackend silent = track(RawBackend.start((socket, head) -> { }));
-        String refusing = "127.0.0.1:" + closedPort();
+        String refusing = "127.0.0.1:" + Ports.free();
         start(FAST, a.address(), b.address(), c.address(), silent.address(), refusing);
         awaitReason(refusing, "connection refused");
         awaitReason(silent.address(), "timeout after 100ms");
@@ -123,7 +124,7 @@ class ActiveHealthCheckTest extends HealthTestBase {
     void tcpChecksConnectOnly() throws Exception {
         TestBackend a = healthy("a");
         TestBackend b = healthy("b");
-        String refusing = "127.0.0.1:" + closedPort();
+        String refusing = "127.0.0.1:" + Ports.free();
         start("health_check: { type: tcp, interval: 100ms, timeout: 100ms, unhealthy_threshold: 1 }",
                 a.address(), b.address(), refusing);
         awaitState(a.address(), EndpointState.HEALTHY);

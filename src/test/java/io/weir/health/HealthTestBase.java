@@ -6,9 +6,6 @@ import io.weir.testing.TestBackend;
 import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.AfterEach;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,12 +76,6 @@ abstract class HealthTestBase {
         return b.received().stream().filter(r -> r.uri().equals(HEALTH_PATH)).count();
     }
 
-    /** A loopback port nothing listens on: connecting is refused. */
-    static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     void send(int requests) throws Exception {
         for (int i = 0; i < requests; i++) {

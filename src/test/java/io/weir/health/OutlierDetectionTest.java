@@ -1,5 +1,6 @@
 package io.weir.health;
 
+import io.weir.testing.Ports;
 import io.weir.cluster.Endpoint;
 import io.weir.cluster.EndpointState;
 import io.weir.testing.RawBackend;
@@ -61,7 +62,7 @@ class OutlierDetectionTest extends HealthTestBase {
     void refusedConnectionsEjectAndClientsDoNotNotice() throws Exception {
         TestBackend a = named("a");
         TestBackend b = named("b");
-        String refusing = "127.0.0.1:" + closedPort();
+        String refusing = "127.0.0.1:" + Ports.free();
         start("outlier_detection: { consecutive_failures: 2, base_ejection_time: 30s, max_ejection_percent: 50 }",
                 a.address(), b.address(), refusing);
         sendUntilEjected(refusing);

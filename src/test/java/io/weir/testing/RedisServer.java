@@ -2,7 +2,6 @@ package io.weir.testing;
 
 import java.io.File;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,10 +54,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private static RedisServer start(boolean tls, List<String> options) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         RedisServer server = new RedisServer(port, tls, options);
         server.restart();
         return server;

@@ -1,5 +1,6 @@
 package io.weir.proxy.http;
 
+import io.weir.testing.Ports;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -16,9 +17,7 @@ import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
@@ -97,10 +96,7 @@ class GrpcEndToEndTest extends SocketTest {
 
     @Test
     void weirsOwnFailureReachesTheClientAsAGrpcStatus() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = Ports.free();
         HealthGrpc.HealthBlockingStub client = client(weir(closed));
         assertThatThrownBy(() -> client.check(HealthCheckRequest.newBuilder().build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

@@ -1,5 +1,6 @@
 package io.weir.proxy.http;
 
+import io.weir.testing.Ports;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.weir.testing.H2Backend;
@@ -9,8 +10,6 @@ import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,11 +38,6 @@ class GrpcLocalRepliesTest extends SocketTest {
                 """.formatted(routeExtra, endpoints)));
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private static RawHttp.Response call(WeirHarness weir, String extraHeaders) throws IOException {
         try (RawHttp client = new RawHttp(weir.port())) {
@@ -54,7 +48,7 @@ class GrpcLocalRepliesTest extends SocketTest {
 
     @Test
     void anUnreachableEndpointIsUnavailable() throws Exception {
-        WeirHarness weir = weir("127.0.0.1:" + closedPort(), "");
+        WeirHarness weir = weir("127.0.0.1:" + Ports.free(), "");
         RawHttp.Response response = call(weir, "");
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("content-type")).isEqualTo("application/grpc");
@@ -71,7 +65,7 @@ class GrpcLocalRepliesTest extends SocketTest {
 
     @Test
     void noAvailableEndpointIsUnavailable() throws Exception {
-        WeirHarness weir = weir("{ address: '127.0.0.1:" + closedPort() + "', weight: 0 }", "");
+        WeirHarness weir = weir("{ address: '127.0.0.1:" + Ports.free() + "', weight: 0 }", "");
         RawHttp.Response response = call(weir, "");
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("grpc-status")).isEqualTo("14");
@@ -109,7 +103,7 @@ class GrpcLocalRepliesTest extends SocketTest {
                   - name: grpc
                     protocol: h2
                     endpoints: [ 127.0.0.1:%d ]
-                """.formatted(closedPort())));
+                """.formatted(Ports.free())));
         // No route: UNIMPLEMENTED. Over max_body: RESOURCE_EXHAUSTED. Over the rate limit: UNAVAILABLE.
         assertGrpcStatus(callPath(weir, "/shop.v1.Cart/Add"), "12", "404");
         assertGrpcStatus(callPath(weir, "/small.v1.Cart/Add"), "8", "413");

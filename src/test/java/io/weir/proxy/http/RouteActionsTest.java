@@ -1,5 +1,6 @@
 package io.weir.proxy.http;
 
+import io.weir.testing.Ports;
 import io.weir.testing.RawHttp;
 import io.weir.testing.TestBackend;
 import io.weir.testing.TestBackend.Reply;
@@ -184,10 +185,7 @@ class RouteActionsTest extends RouteTestBase {
 
     @Test
     void responseHeaderChangesApplyToWeirsOwnErrorsOnThatRoute() throws Exception {
-        int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = Ports.free();
         WeirHarness weir = track(WeirHarness.start("""
                 listeners:
                   - name: web

@@ -1,5 +1,6 @@
 package io.weir.proxy.l4;
 
+import io.weir.testing.Ports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weir.config.ConfigException;
@@ -18,7 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,10 +136,7 @@ class L4AccessLogTest extends SocketTest {
 
     @Test
     void aConnectionNoEndpointTookIsLoggedWithWhy() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = Ports.free();
         WeirHarness weir = start("json", "", "127.0.0.1:" + closedPort);
         try (TcpClient client = TcpClient.connect(weir.port("db"))) {
             client.readUntilClosed();

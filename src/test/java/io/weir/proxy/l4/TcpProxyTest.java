@@ -1,5 +1,6 @@
 package io.weir.proxy.l4;
 
+import io.weir.testing.Ports;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
 import io.weir.testing.TcpBackend;
@@ -11,8 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,10 +140,7 @@ class TcpProxyTest {
 
     @Test
     void aRefusedConnectIsRetriedOnAnotherEndpoint() throws Exception {
-        int refused;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            refused = s.getLocalPort();
-        }
+        int refused = Ports.free();
         TcpBackend backend = backend("a");
         WeirHarness weir = start(true, "", "", "127.0.0.1:" + refused, backend.address());
         for (int i = 0; i < 4; i++) {

@@ -1,0 +1,33 @@
+package io.weir.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code weir run} as a child process on the test classpath, for signals, exit codes and upgrades. */
+public final class WeirProcess {
+
+    private WeirProcess() {
+    }
+
+    /** Starts {@code weir run --config config [extra...]}, its output (both streams) in {@code log}. */
+    public static Process start(Path config, Path log, String... extra) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Dweir.eventLoops=2", "-cp",
+                System.getProperty("java.class.path"), "io.weir.cli.Main", "run", "--config", config.toString()));
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits until {@code port} accepts; fails with the process's log if it exited first. */
+    public static void awaitAccepting(Process weir, int port, Path log) throws IOException {
+        await().atMost(30, TimeUnit.SECONDS).until(() -> Ports.accepts(port) || !weir.isAlive());
+        assertThat(weir.isAlive()).as("weir started; log: %s", Files.readString(log)).isTrue();
+    }
+}
