@@ -341,22 +341,12 @@ public final class Weir implements AutoCloseable {
     public CompletableFuture<ReloadResult> setDrained(String clusterName, String endpointId, boolean drained) {
         return CompletableFuture.supplyAsync(() -> {
             synchronized (this) {
-                Cluster cluster = clusters.require(clusterName);
-                Endpoint endpoint = cluster.endpoint(endpointId).orElseThrow(() -> new IllegalArgumentException(
-                        "no endpoint " + endpointId + " in cluster " + clusterName));
                 Overlay next = overlay.withDrained(clusterName, endpointId, drained);
+                // Other nodes sharing Redis follow (see SharedDrains); the state file is this node's.
                 if (drained) {
-                    drainer.drain(cluster, endpoint, cluster.config().drainTimeout());
+                    drainEndpoint(clusterName, endpointId);
                 } else {
-                    cluster.undrain(endpoint);
-                }
-                if (drains != null) {
-                    // Other nodes sharing Redis follow (see SharedDrains); the state file is this node's.
-                    if (drained) {
-                        drains.drained(clusterName, endpointId);
-                    } else {
-                        drains.undrained(clusterName, endpointId);
-                    }
+                    undrainEndpoint(clusterName, endpointId);
                 }
                 overlay = next;
                 return save(next, ReloadResult.applied(List.of("cluster " + clusterName + ": endpoint " + endpointId
