@@ -218,16 +218,21 @@ final class Exchange implements UpstreamListener {
         if (done) {
             return;
         }
-        log.warn("connect to {} failed (route {}, cluster {}): {}", endpoint, route.name(), cluster.name(),
-                cause.getMessage());
-        endpoint.outcomes().failure("connect failed: " + cause.getMessage());
+        String why = describe(cause);
+        log.warn("connect to {} failed (route {}, cluster {}): {}", endpoint, route.name(), cluster.name(), why);
+        endpoint.outcomes().failure("connect failed: " + why);
         endEndpoint(-1);
         noteFailed(endpoint);
         if (retry.retryConnect(tries)) {
             pickAndConnect();
         } else {
-            fail(HttpResponseStatus.BAD_GATEWAY, "could not connect to " + endpoint + ": " + cause.getMessage());
+            fail(HttpResponseStatus.BAD_GATEWAY, "could not connect to " + endpoint + ": " + why);
         }
+    }
+
+    /** Some socket errors carry no message (a reset while connecting): their type says what happened then. */
+    private static String describe(Throwable cause) {
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     @Override
@@ -431,7 +436,7 @@ final class Exchange implements UpstreamListener {
         if (done) {
             return;
         }
-        String why = cause == null ? "upstream closed the connection" : "upstream failed: " + cause.getMessage();
+        String why = cause == null ? "upstream closed the connection" : "upstream failed: " + describe(cause);
         if (responseStarted) {
             abortDownstream(why + " mid-response");
         } else {

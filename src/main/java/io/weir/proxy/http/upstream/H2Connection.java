@@ -23,8 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +50,8 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Upstrea
     private final long idleTimeoutNanos;
     private final long readyTimeoutNanos;
     private final int connectionWindowIncrement;
+    /** Whether the requests waiting here already lost one connection that closed before it was ready. */
+    private final boolean secondTry;
     private final ArrayDeque<UpstreamListener> waiting = new ArrayDeque<>();
     private Channel channel;
     private Http2StreamChannelBootstrap streams;
@@ -57,11 +62,17 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Upstrea
     /** The endpoint's SETTINGS_MAX_CONCURRENT_STREAMS; unlimited until it says. */
     private long maxStreams = Long.MAX_VALUE;
     private Throwable failure;
+    /**
+     * Weir itself ended this connection: the endpoint is unfit (not h2, no SETTINGS, no streams, TLS refused), so
+     * another connection would fail too, or a drain closed it. Its waiting requests fail instead of trying again.
+     */
+    private boolean giveUp;
     private ScheduledFuture<?> timer;
 
     H2Connection(H2Pool pool, Endpoint endpoint, long idleTimeoutNanos, long readyTimeoutNanos,
-                 int connectionWindowIncrement) {
+                 int connectionWindowIncrement, boolean secondTry) {
         this.pool = pool;
+        this.secondTry = secondTry;
         this.endpoint = endpoint;
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.readyTimeoutNanos = readyTimeoutNanos;
@@ -180,6 +191,7 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Upstrea
             if (state == State.CONNECTING) {
                 failure = new IOException("no HTTP/2 SETTINGS from " + endpoint + " within "
                         + TimeUnit.NANOSECONDS.toMillis(readyTimeoutNanos) + "ms: does it speak h2 on this port?");
+                giveUp = true;
                 ctx.close();
             }
         }, readyTimeoutNanos, TimeUnit.NANOSECONDS);
@@ -190,11 +202,13 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Upstrea
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess() && failure == null) {
             failure = handshake.cause();
+            giveUp = true;
         } else if (evt instanceof SslHandshakeCompletionEvent handshake) {
             String alpn = ctx.pipeline().get(SslHandler.class).applicationProtocol();
             if (alpn != null && !alpn.equals(ApplicationProtocolNames.HTTP_2)) {
                 failure = new IOException(endpoint + " chose " + alpn + " in ALPN, not h2; set protocol: http1 "
                         + "for this cluster, or enable h2 on the endpoint");
+                giveUp = true;
                 ctx.close();
                 return;
             }
@@ -239,6 +253,7 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Upstrea
         if (maxStreams == 0) {
             // Another connection would hear the same: fail now instead of opening connections in a loop.
             failWaiting(new IOException(endpoint + " allows no concurrent streams (SETTINGS_MAX_CONCURRENT_STREAMS 0)"));
+            giveUp = true;
             retire();
             channel.close();
             return;
@@ -259,7 +274,7 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Upstrea
     /** No new streams; those open finish. */
     void retire() {
         if (state == State.CONNECTING) {
-            failWaiting(new IOException(endpoint + " sent GOAWAY before the connection was ready"));
+            tryElsewhereOrFail(new IOException(endpoint + " sent GOAWAY before the connection was ready"));
         }
         if (state != State.CLOSED) {
             state = State.RETIRED;
@@ -270,7 +285,8 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Upstrea
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (failure == null) {
-            failure = state == State.CONNECTING && cause instanceof Http2Exception
+            giveUp = state == State.CONNECTING && cause instanceof Http2Exception;
+            failure = giveUp
                     ? new IOException(endpoint + " does not speak HTTP/2 here (" + cause.getMessage()
                             + "); is it an HTTP/1.1 server? then set protocol: http1", cause)
                     : cause;
@@ -282,9 +298,25 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Upstrea
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         endpoint.connectionClosed();
-        closedDown(failure != null ? failure
-                : new IOException(endpoint + " closed the connection before its HTTP/2 SETTINGS"));
+        Throwable cause = failure != null ? failure
+                : new IOException(endpoint + " closed the connection before its HTTP/2 SETTINGS");
+        if (state == State.CONNECTING) {
+            // Connected, then closed before it was ready: nothing was sent for the requests waiting here.
+            tryElsewhereOrFail(cause);
+        }
+        closedDown(cause);
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * The connect failed. Refused or timed out, the endpoint is not there: the exchanges choose what next. Any
+     * other error means it accepted and dropped the connection at once (a reset), as one closing down does.
+     */
+    void connectFailed(Throwable cause) {
+        if (!(cause instanceof ConnectException)) {
+            tryElsewhereOrFail(cause);
+        }
+        closedDown(cause);
     }
 
     /** The connect itself failed, or the connection closed: nothing waits on it any more. */
@@ -296,6 +328,26 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Upstrea
         cancelTimer();
         pool.closed(this);
         failWaiting(cause);
+    }
+
+    /**
+     * An endpoint that accepted the connection and then closed it or sent GOAWAY before its SETTINGS is most
+     * likely shutting down that very moment, and a fresh connection may well go elsewhere (a restarted process,
+     * another pod behind the address): the requests waiting here get one more connection, since none of them
+     * was sent. A second such close, or an endpoint Weir judged unfit, fails them as a connect failure.
+     */
+    private void tryElsewhereOrFail(Throwable cause) {
+        if (secondTry || giveUp || waiting.isEmpty()) {
+            failWaiting(cause);
+            return;
+        }
+        log.debug("h2 connection to {} closed before it was ready ({}); its requests try a new one", endpoint,
+                cause.toString());
+        List<UpstreamListener> again = new ArrayList<>(waiting);
+        waiting.clear();
+        state = State.RETIRED;
+        pool.retired(this);
+        pool.connectAgain(again);
     }
 
     private void failWaiting(Throwable cause) {
@@ -313,6 +365,7 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Upstrea
     }
 
     void close() {
+        giveUp = true;
         if (channel != null) {
             channel.close();
         }

@@ -72,15 +72,20 @@ final class H2Pool {
         if (connecting != null) {
             connecting.enqueue(listener);
         } else {
-            connect(listener);
+            connect(List.of(listener), false);
         }
     }
 
-    private void connect(UpstreamListener first) {
+    /** One new connection for requests whose connection closed before it was ready; it is their last. */
+    void connectAgain(List<UpstreamListener> listeners) {
+        connect(listeners, true);
+    }
+
+    private void connect(List<UpstreamListener> first, boolean secondTry) {
         H2Connection conn = new H2Connection(this, endpoint, cluster.poolIdleTimeout().toNanos(),
-                cluster.connectTimeout().toNanos(), CONNECTION_WINDOW - INITIAL_CONNECTION_WINDOW);
-        // Parked before the connect starts: a connect that fails at once reports to it.
-        conn.enqueue(first);
+                cluster.connectTimeout().toNanos(), CONNECTION_WINDOW - INITIAL_CONNECTION_WINDOW, secondTry);
+        // Parked before the connect starts: a connect that fails at once reports to them.
+        first.forEach(conn::enqueue);
         usable.add(conn);
         open.add(conn);
         ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
@@ -105,7 +110,7 @@ final class H2Pool {
         }).connect(endpoint.address());
         connect.addListener(f -> {
             if (!f.isSuccess()) {
-                conn.closedDown(f.cause());
+                conn.connectFailed(f.cause());
             }
         });
     }
