@@ -253,13 +253,13 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         answer(error(request, rejection.status(), true), null, true, rejection.reason());
     }
 
-    /** Answers a request that no upstream sees, and reports it. */
     /** Weir's own error answer: a gRPC status for a gRPC call (its client reads nothing else), else a short page. */
     private FullHttpResponse error(HttpRequest request, HttpResponseStatus status, boolean close) {
         return request != null && GrpcStatus.isGrpc(request.headers()) ? GrpcStatus.reply(ctx.alloc(), status, close)
                 : LocalReplies.error(ctx.alloc(), status, close);
     }
 
+    /** Answers a request that no upstream sees, and reports it. */
     private void answer(FullHttpResponse response, Route route, boolean close, String termination) {
         int status = response.status().code();
         long bytes = response.content().readableBytes();
