@@ -1,5 +1,6 @@
 package io.weir.proxy.http;
 
+import io.weir.config.ConfigLoader;
 import io.weir.testing.RawHttp;
 import io.weir.testing.SocketTest;
 import io.weir.testing.TestBackend;
@@ -9,8 +10,10 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +27,10 @@ class StickySessionTest extends SocketTest {
         for (String name : List.of("a", "b", "c")) {
             backends.add(track(TestBackend.named(name)));
         }
+        return track(WeirHarness.start(yaml(sticky, drainTimeout)));
+    }
+
+    private String yaml(String sticky, String drainTimeout) {
         StringBuilder yaml = new StringBuilder("""
                 admin: { listen: 127.0.0.1:0 }
                 listeners:
@@ -40,7 +47,7 @@ class StickySessionTest extends SocketTest {
         for (TestBackend b : backends) {
             yaml.append("      - ").append(b.address()).append('\n');
         }
-        return track(WeirHarness.start(yaml.toString()));
+        return yaml.toString();
     }
 
     private static RawHttp.Response get(WeirHarness weir, String cookie) throws Exception {
@@ -115,6 +122,21 @@ class StickySessionTest extends SocketTest {
             // The replacement is a real pin: it keeps the client where it was served.
             assertThat(get(weir, fresh).body()).isEqualTo(r.body());
         }
+        assertThat(metrics(weir)).contains("weir_sticky_invalid_total{cluster=\"app\"} 2.0");
+    }
+
+    @Test
+    void theCountersGoOnAcrossAReload() throws Exception {
+        WeirHarness weir = weir("{ cookie: WEIRID }", "30s");
+        assertThat(get(weir, "WEIRID=forged").status()).isEqualTo(200);
+        String cookie = pair(get(weir, null));
+        // Another drain_timeout: the cluster, and with it its sticky session, is built anew.
+        String yaml = yaml("{ cookie: WEIRID }", "20s");
+        assertThat(weir.weir().reload(ConfigLoader.parse(yaml, Path.of("test.yaml"), Map.of())).ok()).isTrue();
+        assertThat(get(weir, "WEIRID=forged-again").status()).isEqualTo(200);
+        // The cookie issued before the reload still pins.
+        RawHttp.Response pinned = get(weir, cookie);
+        assertThat(pinned.header("set-cookie")).isNull();
         assertThat(metrics(weir)).contains("weir_sticky_invalid_total{cluster=\"app\"} 2.0");
     }
 

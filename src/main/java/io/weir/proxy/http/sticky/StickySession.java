@@ -26,12 +26,17 @@ public final class StickySession implements ClusterAffinity {
     private final StickyTokens tokens;
     /** The whole Set-Cookie value per endpoint, encoded once. */
     private final Map<Endpoint, String> setCookie = new IdentityHashMap<>();
-    private final LongAdder repinned = new LongAdder();
-    private final LongAdder invalid = new LongAdder();
+    // Carried over from the cluster's session before a reload: counters never go back, and the meters that
+    // read them (registered once per cluster) keep reading these same adders.
+    private final LongAdder repinned;
+    private final LongAdder invalid;
 
-    StickySession(Cluster cluster, StickyConfig config, byte[] key) {
+    /** @param before the cluster's session before a reload, whose counts go on; null on the first build */
+    StickySession(Cluster cluster, StickyConfig config, byte[] key, StickySession before) {
         this.cluster = cluster;
         this.config = config;
+        this.repinned = before == null ? new LongAdder() : before.repinned;
+        this.invalid = before == null ? new LongAdder() : before.invalid;
         this.tokens = new StickyTokens(key, cluster.name(), cluster.endpoints());
         for (Endpoint e : cluster.endpoints()) {
             setCookie.put(e, encode(tokens.token(e)));

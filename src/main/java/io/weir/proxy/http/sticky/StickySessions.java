@@ -64,13 +64,13 @@ public final class StickySessions {
             cluster.config().sticky().ifPresent(sticky -> map.put(cluster.name(),
                     sticky.mode() == StickyConfig.Mode.APP_COOKIE
                             ? appCookie(cluster, sticky, shared, before.get(cluster.name()))
-                            : insert(cluster, sticky, env, processKey)));
+                            : insert(cluster, sticky, env, processKey, before.get(cluster.name()))));
         }
         return new StickySessions(Map.copyOf(map), processKey, shared);
     }
 
     private static StickySession insert(Cluster cluster, StickyConfig sticky, Function<String, String> env,
-                                        byte[] processKey) {
+                                        byte[] processKey, ClusterAffinity before) {
         byte[] key = processKey;
         if (sticky.secretEnv().isPresent()) {
             String secret = env.apply(sticky.secretEnv().get());
@@ -80,7 +80,7 @@ public final class StickySessions {
             }
             key = secret.getBytes(StandardCharsets.UTF_8);
         }
-        return new StickySession(cluster, sticky, key);
+        return new StickySession(cluster, sticky, key, before instanceof StickySession old ? old : null);
     }
 
     private static AppCookieSession appCookie(Cluster cluster, StickyConfig sticky, SharedStore shared,
