@@ -1,17 +1,11 @@
 package io.weir.proxy.http;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.weir.config.ListenerConfig;
-import io.weir.proxy.ConnectionLimiter;
+import io.weir.proxy.AcceptingSocket;
 import io.weir.runtime.ListenSockets;
 
 import java.net.InetSocketAddress;
@@ -20,9 +14,7 @@ import java.net.InetSocketAddress;
 public final class HttpListener {
 
     private final HttpListenerContext context;
-    private Channel serverChannel;
-    /** Open downstream connections, for graceful shutdown; a closed channel leaves the group by itself. */
-    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AcceptingSocket socket = new AcceptingSocket();
 
     public HttpListener(HttpListenerContext context) {
         this.context = context;
@@ -41,57 +33,37 @@ public final class HttpListener {
     public InetSocketAddress bind(EventLoopGroup boss, EventLoopGroup workers, ListenSockets sockets)
             throws InterruptedException {
         ListenerConfig config = context.config();
-        ConnectionLimiter limiter = config.maxConnections() > 0 ? new ConnectionLimiter(config.maxConnections()) : null;
         long headerTimeout = config.requestHeaderTimeout().toNanos();
         long idleTimeout = config.idleTimeout().toNanos();
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, workers)
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                // A client that shuts its sending side after a request still gets the response (see ReadAhead).
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        connections.add(ch);
-                        ChannelPipeline p = ch.pipeline();
-                        boolean http2 = config.http2().enabled();
-                        if (context.tls() != null) {
-                            // Replaced by the SslHandler for the certificate the client's SNI names.
-                            context.tls().addTo(p);
-                            if (http2) {
-                                p.addLast(new AlpnSwitch(context));
-                            }
-                        }
-                        // HTTP/1.1 until the connection shows it speaks HTTP/2 (ALPN, or the preface).
-                        DownstreamTimeouts timeouts = new DownstreamTimeouts(headerTimeout, idleTimeout);
-                        p.addLast(timeouts);
-                        if (http2 && context.tls() == null) {
-                            p.addLast(new CleartextPreface(context));
-                        }
-                        StrictRequestDecoder decoder = new StrictRequestDecoder(config.maxRequestLine(),
-                                config.maxHeaderSize());
-                        DownstreamResponseEncoder encoder = new DownstreamResponseEncoder();
-                        p.addLast(decoder, encoder);
-                        if (http2 && config.http2().h2cUpgrade() && context.tls() == null) {
-                            p.addLast(H2cUpgrade.handler(context));
-                        }
-                        p.addLast(new ReadAhead(), new DownstreamHandler(context, timeouts, decoder, encoder));
-                    }
-                });
-        if (limiter != null) {
-            bootstrap.handler(limiter);
-        }
-        InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
-        serverChannel = sockets.bindServer(bootstrap, context.transport(), address);
-        return (InetSocketAddress) serverChannel.localAddress();
+        boolean http2 = config.http2().enabled();
+        return socket.bind(boss, workers, sockets, config, context.transport(), ch -> {
+            ChannelPipeline p = ch.pipeline();
+            if (context.tls() != null) {
+                // Replaced by the SslHandler for the certificate the client's SNI names.
+                context.tls().addTo(p);
+                if (http2) {
+                    p.addLast(new AlpnSwitch(context));
+                }
+            }
+            // HTTP/1.1 until the connection shows it speaks HTTP/2 (ALPN, or the preface).
+            DownstreamTimeouts timeouts = new DownstreamTimeouts(headerTimeout, idleTimeout);
+            p.addLast(timeouts);
+            if (http2 && context.tls() == null) {
+                p.addLast(new CleartextPreface(context));
+            }
+            StrictRequestDecoder decoder = new StrictRequestDecoder(config.maxRequestLine(), config.maxHeaderSize());
+            DownstreamResponseEncoder encoder = new DownstreamResponseEncoder();
+            p.addLast(decoder, encoder);
+            if (http2 && config.http2().h2cUpgrade() && context.tls() == null) {
+                p.addLast(H2cUpgrade.handler(context));
+            }
+            p.addLast(new ReadAhead(), new DownstreamHandler(context, timeouts, decoder, encoder));
+        });
     }
 
     /** The listening socket (handed to a new Weir on upgrade). */
     public Channel channel() {
-        return serverChannel;
+        return socket.channel();
     }
 
     /**
@@ -100,8 +72,8 @@ public final class HttpListener {
      * Call after {@link #unbind}; the future completes when every one of them has closed.
      */
     public ChannelGroupFuture closeGracefully() {
-        ChannelGroupFuture closed = connections.newCloseFuture();
-        for (Channel ch : connections) {
+        ChannelGroupFuture closed = socket.closed();
+        for (Channel ch : socket.connections()) {
             ch.eventLoop().execute(() -> {
                 DownstreamHandler handler = ch.pipeline().get(DownstreamHandler.class);
                 if (handler != null) {
@@ -117,13 +89,11 @@ public final class HttpListener {
 
     /** Downstream connections open now. */
     public int openConnections() {
-        return connections.size();
+        return socket.connections().size();
     }
 
     /** Stops accepting; open connections are left to finish. */
     public void unbind() {
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
-        }
+        socket.unbind();
     }
 }
