@@ -25,6 +25,8 @@ final class H2cUpgrade {
     static HttpServerUpgradeHandler handler(HttpListenerContext listener) {
         HttpServerUpgradeHandler.SourceCodec http1 = ctx -> {
             Http2Downstream.removeHttp1(ctx.pipeline());
+            // Before this handler, so on the socket's side of the frame codec the upgrade adds right after it.
+            ctx.pipeline().addBefore(ctx.name(), null, Http2Downstream.flushes());
             ctx.channel().config().setAutoRead(true);
         };
         HttpServerUpgradeHandler.UpgradeCodecFactory h2c = protocol ->

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.weir.config.Http2Config;
 import io.weir.config.ListenerConfig;
 
@@ -41,6 +42,7 @@ final class Http2Downstream {
      */
     static void switchTo(ChannelPipeline p, HttpListenerContext listener) {
         removeHttp1(p);
+        p.addLast(flushes());
         p.addLast(codec(listener.config()));
         p.addLast(new Http2IdleTimeout(listener.config().idleTimeout().toNanos()));
         p.addLast(multiplex(listener));
@@ -63,6 +65,17 @@ final class Http2Downstream {
         if (p.get(type) != null) {
             p.remove(type);
         }
+    }
+
+    /**
+     * Goes between the socket (or TLS) and the frame codec. Each stream's response is flushed when the upstream
+     * delivers it, which is outside any read of this connection: without this, every response would cost its
+     * own TLS record and its own system call. Flushes outside a read are instead gathered into one at the end
+     * of the event loop's turn (all the responses that came in it, in one write); flushes during a read wait
+     * for the read's end, as before.
+     */
+    static FlushConsolidationHandler flushes() {
+        return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
     }
 
     static Http2FrameCodec codec(ListenerConfig config) {
