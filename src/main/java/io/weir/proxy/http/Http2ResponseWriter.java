@@ -88,7 +88,7 @@ final class Http2ResponseWriter extends ChannelOutboundHandlerAdapter {
             heldPromise = promise;
             return;
         }
-        if (msg instanceof LastHttpContent) {
+        if (msg instanceof LastHttpContent && requestUnfinished(ctx)) {
             ChannelPromise written = promise.unvoid();
             ctx.write(msg, written);
             written.addListener(f -> {
@@ -129,9 +129,17 @@ final class Http2ResponseWriter extends ChannelOutboundHandlerAdapter {
     }
 
     private static void resetIfRequestUnfinished(ChannelHandlerContext ctx) {
-        Http2Stream.State state = ((Http2StreamChannel) ctx.channel()).stream().state();
-        if (state == Http2Stream.State.OPEN || state == Http2Stream.State.HALF_CLOSED_LOCAL) {
+        if (requestUnfinished(ctx)) {
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
         }
+    }
+
+    /**
+     * The client has not ended its side of the stream. Once it has, it cannot take that back: a response written
+     * then needs no watching for a reset (nor the promise and listener that would cost, on every stream).
+     */
+    private static boolean requestUnfinished(ChannelHandlerContext ctx) {
+        Http2Stream.State state = ((Http2StreamChannel) ctx.channel()).stream().state();
+        return state == Http2Stream.State.OPEN || state == Http2Stream.State.HALF_CLOSED_LOCAL;
     }
 }
