@@ -1,16 +1,12 @@
 package io.weir.proxy.http;
 
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.weir.config.Http2Config;
 import io.weir.config.ListenerConfig;
@@ -99,13 +95,6 @@ final class Http2Downstream {
 
     /** One child channel per stream, each with its own {@link Http2StreamHandler}. */
     static Http2MultiplexHandler multiplex(HttpListenerContext listener) {
-        return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-            @Override
-            protected void initChannel(Http2StreamChannel ch) {
-                ch.config().setAutoRead(false);
-                ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true), new Http2ResponseWriter(),
-                        new FlowControlHandler(), new ReadUntilMessage(), new Http2StreamHandler(listener));
-            }
-        });
+        return new Http2MultiplexHandler(new Http2StreamPipeline(listener));
     }
 }
