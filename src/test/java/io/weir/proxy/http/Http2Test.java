@@ -70,6 +70,15 @@ class Http2Test extends SocketTest {
                 """.formatted(extra, routes, clusters)));
     }
 
+    /** Cleartext, with /app routed to a backend answering "body", and no route for any other path (Weir: 404). */
+    private WeirHarness onlyAppRouted() throws Exception {
+        TestBackend backend = track(TestBackend.named("body"));
+        return cleartext("", """
+                      - match: { path_prefix: /app }
+                        cluster: app
+                """, cluster("app", backend.address()));
+    }
+
     private static String cluster(String name, String... endpoints) {
         return "  - name: " + name + "\n    endpoints: [ \"" + String.join("\", \"", endpoints) + "\" ]\n";
     }
@@ -302,11 +311,7 @@ class Http2Test extends SocketTest {
 
     @Test
     void headResponsesCarryNoBodyEvenWhenWeirAnswers() throws Exception {
-        TestBackend backend = track(TestBackend.named("body"));
-        WeirHarness weir = cleartext("", """
-                      - match: { path_prefix: /app }
-                        cluster: app
-                """, cluster("app", backend.address()));
+        WeirHarness weir = onlyAppRouted();
         try (RawH2 h2 = RawH2.connect(weir.port())) {
             h2.headers(1, true, ":method", "HEAD", ":scheme", "http", ":path", "/app", ":authority", "x");
             RawH2.Response proxied = h2.response(1);
@@ -317,6 +322,27 @@ class Http2Test extends SocketTest {
             RawH2.Response local = h2.response(3);
             assertThat(local.status()).isEqualTo(404);
             assertThat(local.body.size()).isZero();
+        }
+    }
+
+    @Test
+    void aResponseCompleteBeforeTheRequestIsResetWithNoErrorAndOneAfterItIsNot() throws Exception {
+        WeirHarness weir = onlyAppRouted();
+        try (RawH2 h2 = RawH2.connect(weir.port())) {
+            // A body still to come when Weir has answered (no route): the client is told to stop sending it.
+            h2.headers(1, false, ":method", "POST", ":scheme", "http", ":path", "/none", ":authority", "x");
+            assertThat(h2.response(1).status()).isEqualTo(404);
+            RawH2.Frame reset = h2.await(f -> f.stream() == 1 && f.type() == RawH2.RST_STREAM);
+            assertThat(reset).isNotNull();
+            assertThat(reset.errorCode()).isZero();
+            // A request that had ended: its stream just closes. A reset would come before the next answer, which
+            // needs the upstream.
+            h2.get(3, "/none");
+            assertThat(h2.response(3).status()).isEqualTo(404);
+            h2.get(5, "/app");
+            RawH2.Frame next = h2.await(f -> f.type() == RawH2.RST_STREAM || f.stream() == 5 && f.endStream());
+            assertThat(next.stream()).isEqualTo(5);
+            assertThat(next.type()).isNotEqualTo(RawH2.RST_STREAM);
         }
     }
 
