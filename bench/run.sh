@@ -25,7 +25,9 @@ H2_STREAMS=${H2_STREAMS:-32}    # h2 mode: concurrent streams per connection (h2
 PAUSE=${PAUSE:-1}               # seconds of idle between measured runs
 BUILD=1
 WEIR_JAVA_OPTS=${WEIR_JAVA_OPTS:-}
-WEIR_EVENT_LOOPS=${WEIR_EVENT_LOOPS:-}
+# One event loop, as HAProxy's nbthread 1 and nginx's one worker: the same threads for all three.
+# WEIR_EVENT_LOOPS= (empty) gives Weir its own default, one loop per core.
+WEIR_EVENT_LOOPS=${WEIR_EVENT_LOOPS-1}
 WEIR_METRICS=${WEIR_METRICS:-on}   # off: Weir runs without its admin listener, so it records no request metrics
 WEIR_CONFIG=bench/weir-http.yaml
 WEIR_JAR=target/weir.jar
