@@ -72,6 +72,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ChannelInputShutdownEvent.INSTANCE) {
             inputShutdown = true;
+            HalfClosedEpoll.keepRegistered(ctx.channel());
         }
         ctx.fireUserEventTriggered(evt);
     }

@@ -12,10 +12,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -114,6 +124,143 @@ class TcpProxyTest {
         writer.join();
         assertThat(reply.length()).isEqualTo(big.length() + "<eof>".length());
         assertThat(reply).endsWith("y<eof>");
+    }
+
+    /**
+     * Many connections at once, each sending a different amount then its FIN while the echo is still coming
+     * back: the FIN often arrives while earlier bytes still wait in the proxy (a splice pipe, a full socket).
+     * Every byte must come back in order, then the backend's {@code <eof>}, then the FIN.
+     */
+    @ParameterizedTest(name = "splice={0}")
+    @ValueSource(booleans = {true, false})
+    void everyConnectionGetsEveryByteBeforeItsFin(boolean splice) throws Exception {
+        TcpBackend backend = backend("a");
+        WeirHarness weir = start(splice, "", "", backend.address());
+        int connections = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        try {
+            for (int round = 0; round < 4; round++) {
+                List<Future<?>> done = new ArrayList<>();
+                for (int i = 0; i < connections; i++) {
+                    int size = sizeOf(round, i);
+                    int seed = round * connections + i;
+                    TcpClient c = client(weir);
+                    done.add(pool.submit(() -> {
+                        sendPatternThenFin(c, seed, size);
+                        return null;
+                    }));
+                    done.add(pool.submit(() -> {
+                        assertEchoOfPattern(c, seed, size);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A client that sends its request and its FIN at once, then reads a reply larger than the socket buffers
+     * (an HTTP/1.0 client, {@code nc -N}): the reply only starts after the FIN, so the downstream socket has
+     * nothing queued when the FIN arrives and fills up later.
+     */
+    @ParameterizedTest(name = "splice={0}")
+    @ValueSource(booleans = {true, false})
+    void aReplyStartedAfterTheClientsFinArrivesWhole(boolean splice) throws Exception {
+        int replySize = 16 << 20;
+        ReplyAfterFinBackend backend = new ReplyAfterFinBackend(replySize);
+        open.add(backend);
+        WeirHarness weir = start(splice, "", "", "127.0.0.1:" + backend.port());
+        for (int i = 0; i < 3; i++) {
+            TcpClient c = client(weir);
+            c.send("request");
+            c.shutdownOutput();
+            byte[] reply = c.socket().getInputStream().readAllBytes();
+            assertThat(reply.length).isEqualTo(replySize);
+            for (int pos = 0; pos < replySize; pos++) {
+                if (reply[pos] != patternByte(i, pos)) {
+                    throw new AssertionError("reply differs at byte " + pos);
+                }
+            }
+        }
+    }
+
+    /** Reads each connection's request to its FIN, then writes {@link #patternByte} bytes and closes. */
+    private static final class ReplyAfterFinBackend implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+
+        ReplyAfterFinBackend(int replySize) throws IOException {
+            Thread t = new Thread(() -> {
+                for (int seed = 0; !server.isClosed(); seed++) {
+                    try (Socket s = server.accept()) {
+                        s.getInputStream().readAllBytes();
+                        sendPattern(s.getOutputStream(), seed, replySize);
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "reply-after-fin-backend");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    /** From a few bytes to 6 MiB, spread so that every round mixes small and large streams. */
+    private static int sizeOf(int round, int i) {
+        int[] scale = {7, 60_000, 4 << 20, 4 << 20};
+        int base = scale[(i + round) % scale.length];
+        return base + (i * 7919 + round * 104_729) % (base / 2 + 1);
+    }
+
+    /** Position-dependent bytes, all above 0x7F so the echo backend never mistakes them for "reset". */
+    private static byte patternByte(int seed, int pos) {
+        int h = (pos + seed * 0x9E3779B9) * 0x85EBCA6B;
+        h ^= h >>> 13;
+        return (byte) (0x80 | (h & 0x7F));
+    }
+
+    private static void sendPatternThenFin(TcpClient c, int seed, int size) throws IOException {
+        sendPattern(c.socket().getOutputStream(), seed, size);
+        c.shutdownOutput();
+    }
+
+    private static void sendPattern(OutputStream out, int seed, int size) throws IOException {
+        byte[] chunk = new byte[16 * 1024];
+        for (int sent = 0; sent < size; ) {
+            int n = Math.min(chunk.length, size - sent);
+            for (int k = 0; k < n; k++) {
+                chunk[k] = patternByte(seed, sent + k);
+            }
+            out.write(chunk, 0, n);
+            sent += n;
+        }
+        out.flush();
+    }
+
+    private static void assertEchoOfPattern(TcpClient c, int seed, int size) throws IOException {
+        assertThat(c.readLine()).isEqualTo("a\n");
+        byte[] reply = c.socket().getInputStream().readAllBytes();
+        byte[] eof = "<eof>".getBytes(StandardCharsets.US_ASCII);
+        assertThat(reply.length).as("bytes echoed for a stream of %d", size).isEqualTo(size + eof.length);
+        for (int pos = 0; pos < size; pos++) {
+            if (reply[pos] != patternByte(seed, pos)) {
+                throw new AssertionError("stream of " + size + " differs at byte " + pos);
+            }
+        }
+        assertThat(Arrays.copyOfRange(reply, size, reply.length)).isEqualTo(eof);
     }
 
     @ParameterizedTest(name = "splice={0}")
