@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.weir.proxy.HalfClosedEpoll;
 
 import java.util.ArrayDeque;
 
@@ -65,6 +66,8 @@ final class ReadAhead extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ChannelInputShutdownEvent.INSTANCE) {
+            // The response to the request in flight may still fill the socket: it must stay able to wait for room.
+            HalfClosedEpoll.keepRegistered(ctx.channel());
             channelRead(ctx, evt);
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -79,7 +82,9 @@ final class ReadAhead extends ChannelDuplexHandler {
     }
 
     private void readSocket(ChannelHandlerContext ctx) {
-        if (!reading && heldBytes < MAX_HELD_BYTES && !(ctx.channel() instanceof DuplexChannel d && d.isInputShutdown()) && held.size() < MAX_HELD_MESSAGES && ctx.channel().isActive()) {
+        boolean inputEnded = ctx.channel() instanceof DuplexChannel d && d.isInputShutdown();
+        if (!reading && !inputEnded && heldBytes < MAX_HELD_BYTES && held.size() < MAX_HELD_MESSAGES
+                && ctx.channel().isActive()) {
             reading = true;
             ctx.read();
         }

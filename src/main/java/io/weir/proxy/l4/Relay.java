@@ -1,12 +1,12 @@
 package io.weir.proxy.l4;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ReferenceCountUtil;
-
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.weir.proxy.HalfClosedEpoll;
 
 /**
  * Sits on both channels of a {@link TcpSession} and hands it their reads, half-closes, errors and closes. It

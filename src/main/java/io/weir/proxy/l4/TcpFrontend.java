@@ -9,6 +9,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
+import io.weir.proxy.HalfClosedEpoll;
 import io.weir.proxy.ProxyHeaderWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

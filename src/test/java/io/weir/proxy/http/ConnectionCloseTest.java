@@ -71,4 +71,25 @@ class ConnectionCloseTest extends SocketTest {
         }
         assertThat(backend.received()).hasSize(2);
     }
+
+    @Test
+    void aLargeResponseToAClientThatShutItsSendingSideArrivesWhole() throws Exception {
+        // Larger than the socket buffers, read only after the FIN reached Weir: Weir must wait for room in the
+        // half-closed socket (EPOLLOUT on a socket whose EPOLLIN interest went away at the FIN).
+        int size = 16 * 1024 * 1024;
+        TestBackend backend = track(TestBackend.start(r -> Reply.stream(size)));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(8 * 1024);
+            s.connect(new InetSocketAddress("127.0.0.1", weir.port()), 5000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            byte[] all = s.getInputStream().readAllBytes();
+            String head = new String(all, 0, Math.min(all.length, 500), StandardCharsets.US_ASCII);
+            assertThat(head).startsWith("HTTP/1.1 200");
+            int bodyStart = head.indexOf("\r\n\r\n") + 4;
+            assertThat(all.length - bodyStart).as("body bytes received").isEqualTo(size);
+        }
+    }
 }

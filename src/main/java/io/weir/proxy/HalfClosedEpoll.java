@@ -1,4 +1,4 @@
-package io.weir.proxy.l4;
+package io.weir.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
@@ -19,13 +19,14 @@ import java.lang.reflect.Method;
  * believes it added, so the next interest (EPOLLOUT, once the socket's send buffer fills) is an
  * EPOLL_CTL_MOD that fails with ENOENT, and Netty closes the channel, dropping what was queued for it. A
  * half-closed socket gets there at the FIN: EPOLLIN and EPOLLRDHUP are dropped, and when nothing is waiting
- * to be written the set is empty. A proxy goes on writing to that socket (the other direction's bytes), so
+ * to be written the set is empty. A proxy goes on writing to that socket (the other direction's bytes, the
+ * response to an HTTP client that shut its sending side after its request), so
  * the set is kept non-empty with EPOLLET: it asks for no event, and it makes the always-reported EPOLLHUP
  * and EPOLLERR edge-triggered (reported once, not on every loop turn). Nothing is read from the socket any
- * more ({@link Relay#read}), and for writes edge-triggered EPOLLOUT is enough: Netty arms it only once the
+ * more (the tcp relay and the HTTP read-ahead ask for no read after the FIN), and for writes edge-triggered EPOLLOUT is enough: Netty arms it only once the
  * socket has refused bytes, so the room that frees up later is a new edge.
  */
-final class HalfClosedEpoll {
+public final class HalfClosedEpoll {
 
     private static final Logger log = LoggerFactory.getLogger(HalfClosedEpoll.class);
     private static final MethodHandle SET_FLAG = setFlag();
@@ -34,7 +35,7 @@ final class HalfClosedEpoll {
     }
 
     /** Called at the FIN of {@code ch}'s peer, before Netty drops EPOLLRDHUP. A no-op on other transports. */
-    static void keepRegistered(Channel ch) {
+    public static void keepRegistered(Channel ch) {
         if (SET_FLAG == null || !(ch instanceof AbstractEpollStreamChannel epoll) || !ch.isOpen()) {
             return;
         }
@@ -56,7 +57,7 @@ final class HalfClosedEpoll {
             return MethodHandles.lookup().unreflect(m)
                     .asType(MethodType.methodType(void.class, AbstractEpollStreamChannel.class, int.class));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            log.warn("epoll: cannot reach AbstractEpollChannel.setFlag ({}); a half-closed tcp connection may be "
+            log.warn("epoll: cannot reach AbstractEpollChannel.setFlag ({}); a half-closed connection may be "
                     + "cut when its socket fills", e.toString());
             return null;
         }
