@@ -52,6 +52,12 @@ final class DownstreamHandler extends RequestDispatcher {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            // The last response went (Connection: close, or a refusal): what ReadAhead held or the lingering
+            // close's read brings is never served, and above all never forwarded.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg == ChannelInputShutdownEvent.INSTANCE) {
             inputEnded();
         } else if (msg instanceof HttpRejection rejection) {

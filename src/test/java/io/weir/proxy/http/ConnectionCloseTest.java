@@ -92,4 +92,20 @@ class ConnectionCloseTest extends SocketTest {
             assertThat(all.length - bodyStart).as("body bytes received").isEqualTo(size);
         }
     }
+
+    @Test
+    void aRequestPipelinedAfterConnectionCloseNeverReachesTheBackend() throws Exception {
+        TestBackend backend = track(TestBackend.start(r -> Reply.text("answer to " + r.uri())));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", weir.port()), 5000);
+            s.setSoTimeout(20_000);
+            // One write: the second request is read (and held) with the first.
+            s.getOutputStream().write(("GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    + "GET /b HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(all).contains("answer to /a").doesNotContain("answer to /b");
+        }
+        assertThat(backend.received()).extracting(TestBackend.Received::uri).containsExactly("/a");
+    }
 }
