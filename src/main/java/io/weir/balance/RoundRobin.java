@@ -50,21 +50,28 @@ public final class RoundRobin<H extends Host> implements LoadBalancer<H> {
         if (hosts.isEmpty()) {
             return null;
         }
-        H fallback = null;
         // Bounded scan: at most one lap of the table, so a pool with every host down costs O(table).
         for (int tries = 0; tries < n; tries++) {
             H host = hosts.get(rotation.next());
-            if (!host.isAvailable()) {
-                continue;
-            }
-            if (host != ctx.avoid()) {
+            if (host.isAvailable() && host != ctx.avoid()) {
                 return host;
             }
-            fallback = host;
             if (hosts.size() == 1) {
                 break;
             }
         }
-        return fallback;
+        // The cursor is shared by every event loop: while this pick stepped over unavailable (or avoided) hosts,
+        // other picks may have taken each turn of the available ones, so one lap of steps is not one lap of the
+        // table. The hosts themselves are the last word, and the avoided one is better than none.
+        return firstAvailable(ctx);
+    }
+
+    private H firstAvailable(PickContext ctx) {
+        for (H host : hosts) {
+            if (host.isAvailable() && host != ctx.avoid()) {
+                return host;
+            }
+        }
+        return RandomDraw.avoidedFallback(hosts, ctx.avoid());
     }
 }

@@ -37,4 +37,30 @@ class RoundRobinTest {
             assertThat(rr.pick(avoid0)).isSameAs(hosts.get(2));
         }
     }
+
+    @Test
+    void findsTheAvailableHostWhileOtherThreadsMoveTheCursor() {
+        // Two hosts, the first one down. Another event loop picks between this pick's steps (simulated: the down
+        // host's availability check runs a pick of its own), so this pick's own steps land on the down host only.
+        List<TestHost> hosts = TestHost.weighted(1, 1);
+        List<RoundRobin<TestHost>> rr = new ArrayList<>(1);
+        TestHost down = new TestHost("down", 1) {
+            boolean inner;
+
+            @Override
+            public boolean isAvailable() {
+                if (!inner) {
+                    inner = true;
+                    rr.get(0).pick(PickContext.NONE);
+                    inner = false;
+                }
+                return false;
+            }
+        };
+        hosts.set(0, down);
+        rr.add(RoundRobin.of(hosts));
+        for (int i = 0; i < 10; i++) {
+            assertThat(rr.get(0).pick(PickContext.NONE)).as("pick %d", i).isSameAs(hosts.get(1));
+        }
+    }
 }

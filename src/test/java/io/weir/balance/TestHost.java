@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A host whose state a test sets by hand. */
-final class TestHost implements Host {
+class TestHost implements Host {
 
     final String id;
     int weight;
