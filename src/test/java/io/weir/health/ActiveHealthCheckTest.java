@@ -95,7 +95,9 @@ class ActiveHealthCheckTest extends HealthTestBase {
         TestBackend b = healthy("b");
         AtomicBoolean up = new AtomicBoolean(true);
         TestBackend flapper = switchable(up);
-        start("health_check: { path: /healthz, interval: 50ms, timeout: 50ms, jitter: 0, healthy_threshold: 3, "
+        // Checks far apart enough that a loaded machine does not time out a passing one (two in a row would
+        // flip the endpoint while the test expects it up).
+        start("health_check: { path: /healthz, interval: 200ms, timeout: 200ms, jitter: 0, healthy_threshold: 3, "
                 + "unhealthy_threshold: 2 }", a.address(), b.address(), flapper.address());
         awaitState(flapper.address(), EndpointState.HEALTHY);
 
