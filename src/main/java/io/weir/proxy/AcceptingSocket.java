@@ -30,7 +30,8 @@ public final class AcceptingSocket {
      * Binds {@code config}'s address (or adopts the socket {@code sockets} hands over on an upgrade) and returns
      * the bound address (the real port when the config said 0). Each accepted connection starts with reads off
      * (nothing is read before its handlers ask), half-closure allowed (an HTTP client that shuts its sending side
-     * is still answered; a TCP FIN passes on as a FIN) and Nagle off; {@code setUp} then builds its pipeline.
+     * is still answered; a TCP FIN passes on as a FIN; {@link HalfClosure} first in the pipeline) and Nagle off;
+     * {@code setUp} then builds the rest of its pipeline.
      */
     public InetSocketAddress bind(EventLoopGroup boss, EventLoopGroup workers, ListenSockets sockets,
                                   ListenerConfig config, Transport transport, Consumer<Channel> setUp)
@@ -46,6 +47,7 @@ public final class AcceptingSocket {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
+                        ch.pipeline().addLast(HalfClosure.INSTANCE);
                         setUp.accept(ch);
                     }
                 });

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.weir.proxy.HalfClosedEpoll;
 
 import java.util.ArrayDeque;
 
@@ -66,8 +65,6 @@ final class ReadAhead extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ChannelInputShutdownEvent.INSTANCE) {
-            // The response to the request in flight may still fill the socket: it must stay able to wait for room.
-            HalfClosedEpoll.keepRegistered(ctx.channel());
             channelRead(ctx, evt);
         } else {
             ctx.fireUserEventTriggered(evt);

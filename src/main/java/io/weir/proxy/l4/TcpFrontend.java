@@ -9,7 +9,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
-import io.weir.proxy.HalfClosedEpoll;
 import io.weir.proxy.ProxyHeaderWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +72,6 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ChannelInputShutdownEvent.INSTANCE) {
             inputShutdown = true;
-            HalfClosedEpoll.keepRegistered(ctx.channel());
         }
         ctx.fireUserEventTriggered(evt);
     }

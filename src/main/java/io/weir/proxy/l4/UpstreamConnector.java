@@ -3,13 +3,13 @@ package io.weir.proxy.l4;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.weir.balance.Hashing;
 import io.weir.balance.PickContext;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
 import io.weir.cluster.HashOn;
+import io.weir.proxy.HalfClosure;
 import io.weir.runtime.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +79,7 @@ final class UpstreamConnector {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cluster.config().connectTimeout().toMillis())
-                .handler(new ChannelHandlerAdapter() { })
+                .handler(HalfClosure.INSTANCE)
                 .connect(endpoint.address());
         connect.addListener(f -> {
             if (f.isSuccess()) {
