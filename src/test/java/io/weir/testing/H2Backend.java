@@ -94,6 +94,7 @@ public final class H2Backend implements AutoCloseable {
     private final AtomicLong streamedBytes = new AtomicLong();
     private final List<Runnable> held = new CopyOnWriteArrayList<>();
     private volatile boolean holding;
+    private final AtomicInteger toDrop = new AtomicInteger();
 
     private H2Backend(Long maxConcurrentStreams, SslContext tls, Function<Received, Reply> responder)
             throws InterruptedException {
@@ -104,6 +105,10 @@ public final class H2Backend implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         int id = accepted.incrementAndGet();
+                        if (toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            ch.close();
+                            return;
+                        }
                         connections.add(ch);
                         openStreams.put(ch, new AtomicInteger());
                         ch.closeFuture().addListener(f -> {
@@ -178,6 +183,11 @@ public final class H2Backend implements AutoCloseable {
 
     public int peakStreamsPerConnection() {
         return peakStreamsPerConnection.get();
+    }
+
+    /** The next {@code n} connections are closed as soon as they are accepted, before any SETTINGS. */
+    public void dropNextConnections(int n) {
+        toDrop.set(n);
     }
 
     /** From now on, responses wait for {@link #releaseHeld()}. */

@@ -316,6 +316,25 @@ class H2UpstreamTest extends SocketTest {
     }
 
     @Test
+    void aConnectionDroppedBeforeItsSettingsGivesItsRequestsOneFreshConnection() throws Exception {
+        H2Backend backend = track(H2Backend.start(r -> Reply.text("ok")));
+        WeirHarness weir = weir(backend, "");
+        backend.dropNextConnections(1);
+        assertThat(weir.get("/once").statusCode()).isEqualTo(200);
+        assertThat(backend.connectionsAccepted()).isEqualTo(2);
+    }
+
+    @Test
+    void aSecondConnectionDroppedBeforeItsSettingsFailsTheRequest() throws Exception {
+        H2Backend backend = track(H2Backend.start(r -> Reply.text("ok")));
+        WeirHarness weir = weir(backend, "");
+        backend.dropNextConnections(2);
+        assertThat(weir.get("/twice").statusCode()).isEqualTo(502);
+        assertThat(backend.connectionsAccepted()).isEqualTo(2);
+        assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
     void aBackendThatDoesNotSpeakH2Gets502() throws Exception {
         try (TestBackend http1 = TestBackend.start(r -> TestBackend.Reply.text("h1"))) {
             WeirHarness weir = track(WeirHarness.start(config(http1.address(), "")));
