@@ -181,11 +181,7 @@ class TcpProxyTest {
             c.shutdownOutput();
             byte[] reply = c.socket().getInputStream().readAllBytes();
             assertThat(reply.length).isEqualTo(replySize);
-            for (int pos = 0; pos < replySize; pos++) {
-                if (reply[pos] != patternByte(i, pos)) {
-                    throw new AssertionError("reply differs at byte " + pos);
-                }
-            }
+            assertPattern(reply, i, replySize);
         }
     }
 
@@ -255,12 +251,17 @@ class TcpProxyTest {
         byte[] reply = c.socket().getInputStream().readAllBytes();
         byte[] eof = "<eof>".getBytes(StandardCharsets.US_ASCII);
         assertThat(reply.length).as("bytes echoed for a stream of %d", size).isEqualTo(size + eof.length);
+        assertPattern(reply, seed, size);
+        assertThat(Arrays.copyOfRange(reply, size, reply.length)).isEqualTo(eof);
+    }
+
+    /** The first {@code size} bytes are {@link #patternByte}s of {@code seed} (a loop: AssertJ on MiBs is slow). */
+    private static void assertPattern(byte[] bytes, int seed, int size) {
         for (int pos = 0; pos < size; pos++) {
-            if (reply[pos] != patternByte(seed, pos)) {
-                throw new AssertionError("stream of " + size + " differs at byte " + pos);
+            if (bytes[pos] != patternByte(seed, pos)) {
+                throw new AssertionError("a stream of " + size + " bytes differs at byte " + pos);
             }
         }
-        assertThat(Arrays.copyOfRange(reply, size, reply.length)).isEqualTo(eof);
     }
 
     @ParameterizedTest(name = "splice={0}")
