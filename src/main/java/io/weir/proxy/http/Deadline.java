@@ -27,6 +27,8 @@ final class Deadline {
     private boolean armed;
     /** Expired in the current sweep and not disarmed since: its callback still runs. */
     private boolean firing;
+    /** Its loop's sweeper, looked up once: a thread-local lookup on every arm showed in request profiles. */
+    private Sweeper sweeper;
 
     Deadline(EventExecutor loop, Runnable onExpiry) {
         this.loop = loop;
@@ -38,15 +40,22 @@ final class Deadline {
         firing = false;
         atNanos = System.nanoTime() + afterNanos;
         if (!armed) {
-            Sweeper.of(loop).link(this);
+            sweeper().link(this);
         }
     }
 
     void disarm() {
         firing = false;
         if (armed) {
-            Sweeper.of(loop).unlink(this);
+            sweeper().unlink(this);
         }
+    }
+
+    private Sweeper sweeper() {
+        if (sweeper == null) {
+            sweeper = Sweeper.of(loop);
+        }
+        return sweeper;
     }
 
     boolean armed() {

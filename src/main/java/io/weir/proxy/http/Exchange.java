@@ -20,6 +20,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.weir.balance.PickContext;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
+import io.weir.config.CompressionConfig;
 import io.weir.config.ProxyProtocolVersion;
 import io.weir.proxy.ProxyHeaderWriter;
 import io.weir.proxy.http.route.Route;
@@ -348,8 +349,13 @@ final class Exchange implements UpstreamListener {
 
     /** A compressed body's length is unknown until its end: chunked for HTTP/1.1, delimited by close for 1.0. */
     private void compress(HttpResponse response) {
-        gzip = ResponseCompression.begin(route.config().compression().orElse(null),
-                request.headers().get(HttpHeaderNames.ACCEPT_ENCODING), head, response);
+        CompressionConfig config = route.config().compression().orElse(null);
+        if (config == null) {
+            // Most routes: no header lookup on every response.
+            return;
+        }
+        gzip = ResponseCompression.begin(config, request.headers().get(HttpHeaderNames.ACCEPT_ENCODING), head,
+                response);
         if (gzip != null) {
             if (clientHttp10) {
                 keepAlive = false;

@@ -37,9 +37,11 @@ final class Http2StreamHandler extends RequestDispatcher {
 
     /** The request was dispatched: anything after it on this stream is its body, or dropped. */
     private boolean dispatched;
+    private final Http2ResponseWriter writer;
 
-    Http2StreamHandler(HttpListenerContext listener) {
+    Http2StreamHandler(HttpListenerContext listener, Http2ResponseWriter writer) {
         super(listener);
+        this.writer = writer;
     }
 
     @Override
@@ -96,7 +98,7 @@ final class Http2StreamHandler extends RequestDispatcher {
 
     @Override
     void answeringHead(boolean head) {
-        ctx.pipeline().get(Http2ResponseWriter.class).answeringHead(head);
+        writer.answeringHead(head);
     }
 
     @Override
