@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.weir.config.AdminConfig;
 import io.weir.runtime.ListenSockets;
+import io.weir.runtime.ThrottledLog;
 import io.weir.runtime.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+    private static final ThrottledLog REFUSED = ThrottledLog.warn(log,
+            "admin: {} {} from {} refused: missing or wrong token");
 
     private final Channel channel;
     private final DashboardStream stream;
@@ -149,8 +152,7 @@ public final class AdminServer implements AutoCloseable {
             boolean needsToken = !isRead || (!loopback && !probe);
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (needsToken && !authorised(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-                log.warn("admin: {} {} from {} refused: missing or wrong token", method, path,
-                        ctx.channel().remoteAddress());
+                REFUSED.log(method, path, ctx.channel().remoteAddress());
                 respond(ctx, method, keepAlive,
                         api.error(401, "a valid bearer token is required (Authorization: Bearer <token>)"));
                 return;

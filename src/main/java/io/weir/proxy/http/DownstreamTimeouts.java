@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.weir.runtime.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 final class DownstreamTimeouts extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DownstreamTimeouts.class);
+    private static final ThrottledLog HEADER_TIMEOUT = ThrottledLog.info(log,
+            "downstream {}: request head not complete within the header timeout, 408");
     private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n"
             + "connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
@@ -88,8 +91,7 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
         }
         awaitingRequest = false;
         if (headStarted) {
-            log.info("downstream {}: request head not complete within the header timeout, 408",
-                    ctx.channel().remoteAddress());
+            HEADER_TIMEOUT.log(ctx.channel().remoteAddress());
             ctx.write(Unpooled.wrappedBuffer(REQUEST_TIMEOUT));
             LingeringClose.afterFlush(ctx.channel());
         } else {

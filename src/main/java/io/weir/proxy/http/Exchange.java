@@ -28,6 +28,7 @@ import io.weir.proxy.http.sticky.StickyPin;
 import io.weir.proxy.http.upstream.UpstreamConnection;
 import io.weir.proxy.http.upstream.UpstreamListener;
 import io.weir.proxy.http.upstream.UpstreamPools;
+import io.weir.runtime.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,14 @@ import java.util.concurrent.TimeUnit;
 final class Exchange implements UpstreamListener {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+    private static final ThrottledLog CONNECT_FAILED = ThrottledLog.warn(log,
+            "connect to {} failed (route {}, cluster {}): {}");
+    private static final ThrottledLog STALE_CONNECTION = ThrottledLog.info(log,
+            "{} (route {}, endpoint {}): a stale pooled connection; trying a fresh one");
+    private static final ThrottledLog REQUEST_FAILED = ThrottledLog.warn(log,
+            "{} {} -> {} (route {}, cluster {}): {}");
+    private static final ThrottledLog RESPONSE_ABORTED = ThrottledLog.warn(log,
+            "{} {} aborted after the response started (route {}, endpoint {}): {}");
 
     private final RequestDispatcher downstream;
     private final ChannelHandlerContext ctx;
@@ -220,7 +229,7 @@ final class Exchange implements UpstreamListener {
             return;
         }
         String why = describe(cause);
-        log.warn("connect to {} failed (route {}, cluster {}): {}", endpoint, route.name(), cluster.name(), why);
+        CONNECT_FAILED.log(endpoint, route.name(), cluster.name(), why);
         endpoint.outcomes().failure("connect failed: " + why);
         endEndpoint(-1);
         noteFailed(endpoint);
@@ -536,8 +545,7 @@ final class Exchange implements UpstreamListener {
             endpoint.outcomes().failure(why);
         }
         if (stale) {
-            log.info("{} (route {}, endpoint {}): a stale pooled connection; trying a fresh one", why, route.name(),
-                    endpoint);
+            STALE_CONNECTION.log(why, route.name(), endpoint);
             staleRetryUsed = true;
             tries--;
             endEndpoint(-1);
@@ -606,8 +614,7 @@ final class Exchange implements UpstreamListener {
 
     /** Answers locally; only before any response byte went downstream. */
     private void fail(HttpResponseStatus status, String why) {
-        log.warn("{} {} -> {} (route {}, cluster {}): {}", request.method(), request.uri(), status.code(),
-                route.name(), cluster.name(), why);
+        REQUEST_FAILED.log(request.method(), request.uri(), status.code(), route.name(), cluster.name(), why);
         this.status = status.code();
         termination = why;
         finish();
@@ -624,8 +631,7 @@ final class Exchange implements UpstreamListener {
     }
 
     private void abortDownstream(String why) {
-        log.warn("{} {} aborted after the response started (route {}, endpoint {}): {}", request.method(),
-                request.uri(), route.name(), endpoint, why);
+        RESPONSE_ABORTED.log(request.method(), request.uri(), route.name(), endpoint, why);
         termination = why;
         finish();
         if (upstream != null) {

@@ -19,6 +19,7 @@ import io.weir.proxy.http.route.RequestView;
 import io.weir.proxy.http.route.Route;
 import io.weir.proxy.http.route.RouteAction;
 import io.weir.proxy.http.sticky.StickyPin;
+import io.weir.runtime.ThrottledLog;
 import io.weir.runtime.Transport;
 import io.weir.tls.ClientCertificates;
 import org.slf4j.Logger;
@@ -36,6 +37,9 @@ import java.time.Duration;
 abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+    private static final ThrottledLog BODY_TOO_LARGE = ThrottledLog.info(log,
+            "{} {}: Content-Length over max_body {} (route {}), 413");
+    private static final ThrottledLog REJECTED = ThrottledLog.info(log, "downstream {}: {} {}: {}");
 
     final HttpListenerContext listener;
     ChannelHandlerContext ctx;
@@ -152,8 +156,7 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         RouteConfig config = route.config();
         if (HttpUtil.getContentLength(request, 0L) > config.maxBody()) {
-            log.info("{} {}: Content-Length over max_body {} (route {}), 413", request.method(), request.uri(),
-                    config.maxBody(), route.name());
+            BODY_TOO_LARGE.log(request.method(), request.uri(), config.maxBody(), route.name());
             answer(error(request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, true), route, true,
                     "request body over max_body");
             return;
@@ -239,7 +242,7 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /** Refuses a request that may not be forwarded; the connection closes after the answer. */
     void reject(HttpRequest request, HttpRejection rejection) {
         answeringHead(request != null && request.method() == HttpMethod.HEAD);
-        log.info("downstream {}: {} {}: {}", connection().remoteAddress(),
+        REJECTED.log(connection().remoteAddress(),
                 request == null ? "request" : request.method() + " " + request.uri(), rejection.status().code(),
                 rejection.reason());
         if (request == null) {

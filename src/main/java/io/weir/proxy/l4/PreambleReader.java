@@ -6,7 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.slf4j.Logger;
+import io.weir.runtime.ThrottledLog;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class PreambleReader extends ChannelInboundHandlerAdapter {
 
-    private final Logger log = LoggerFactory.getLogger(getClass());
+    /** One for every kind of preamble: the line says which was expected. */
+    private static final ThrottledLog REFUSED = ThrottledLog.warn(LoggerFactory.getLogger(PreambleReader.class),
+            "tcp {}: closing, expected {}: {}");
 
     private final long timeoutNanos;
     private ByteBuf buffered;
@@ -85,7 +87,7 @@ abstract class PreambleReader extends ChannelInboundHandlerAdapter {
     }
 
     final void reject(ChannelHandlerContext ctx, String why) {
-        log.warn("tcp {}: closing, expected {}: {}", ctx.channel().remoteAddress(), expected(), why);
+        REFUSED.log(ctx.channel().remoteAddress(), expected(), why);
         cancelTimeout();
         release();
         ctx.close();

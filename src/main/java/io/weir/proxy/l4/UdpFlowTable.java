@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.weir.balance.PickContext;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
+import io.weir.runtime.ThrottledLog;
 import io.weir.runtime.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private static final Logger log = LoggerFactory.getLogger(UdpFlowTable.class);
+    private static final ThrottledLog NO_ENDPOINT = ThrottledLog.warn(log,
+            "udp {}: no available endpoint in cluster {}; datagram dropped");
 
     private volatile Cluster cluster;
     private final Transport transport;
@@ -94,7 +97,7 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
         Cluster cluster = this.cluster;
         Endpoint endpoint = cluster.pick(UpstreamConnector.pickContext(cluster.hashOn(), client));
         if (endpoint == null) {
-            log.warn("udp {}: no available endpoint in cluster {}; datagram dropped", client, cluster.name());
+            NO_ENDPOINT.log(client, cluster.name());
             return null;
         }
         if (flows.size() >= maxFlows) {

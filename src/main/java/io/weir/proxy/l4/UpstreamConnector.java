@@ -10,6 +10,7 @@ import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
 import io.weir.cluster.HashOn;
 import io.weir.proxy.HalfClosure;
+import io.weir.runtime.ThrottledLog;
 import io.weir.runtime.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,12 @@ import java.util.function.Consumer;
 final class UpstreamConnector {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
+    private static final ThrottledLog NO_ENDPOINT = ThrottledLog.warn(log,
+            "tcp {}: no available endpoint in cluster {}");
+    private static final ThrottledLog CONNECT_RETRIED = ThrottledLog.info(log,
+            "tcp {}: connect to {} failed ({}), trying another endpoint");
+    private static final ThrottledLog CONNECT_FAILED = ThrottledLog.warn(log,
+            "tcp {}: connect to {} failed ({}), no endpoint left to try");
     /** Endpoints tried per connection at most (fewer when the cluster has fewer). */
     static final int MAX_ATTEMPTS = 3;
 
@@ -64,7 +71,7 @@ final class UpstreamConnector {
     private void connect(PickContext ctx) {
         Endpoint endpoint = cluster.pick(ctx);
         if (endpoint == null) {
-            log.warn("tcp {}: no available endpoint in cluster {}", downstream.remoteAddress(), cluster.name());
+            NO_ENDPOINT.log(downstream.remoteAddress(), cluster.name());
             onFailed.accept("no available endpoint in cluster " + cluster.name());
             return;
         }
@@ -100,12 +107,10 @@ final class UpstreamConnector {
                 return;
             }
             if (attemptsLeft > 0) {
-                log.info("tcp {}: connect to {} failed ({}), trying another endpoint", downstream.remoteAddress(),
-                        endpoint, f.cause().toString());
+                CONNECT_RETRIED.log(downstream.remoteAddress(), endpoint, f.cause().toString());
                 connect(ctx.avoiding(endpoint));
             } else {
-                log.warn("tcp {}: connect to {} failed ({}), no endpoint left to try", downstream.remoteAddress(),
-                        endpoint, f.cause().toString());
+                CONNECT_FAILED.log(downstream.remoteAddress(), endpoint, f.cause().toString());
                 onFailed.accept("connect to " + endpoint + " failed: " + f.cause().getMessage());
             }
         });

@@ -1,5 +1,9 @@
 package io.weir.proxy.http;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.weir.runtime.ThrottledLog;
 import io.weir.testing.SocketTest;
 import io.weir.testing.RawBackend;
 import io.weir.testing.RawHttp;
@@ -9,15 +13,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 /** What the client gets when the upstream refuses, is missing, breaks mid-response or speaks nonsense. */
@@ -138,5 +147,47 @@ class UpstreamFailuresTest extends SocketTest {
     /** Everything the client receives until Weir closes the connection. */
     private static String readToClose(RawHttp client) throws IOException {
         return new String(client.socket().getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * An endpoint that is down fails every request sent to it. Its connect failures are logged ten a second at
+     * most, and what is left out is counted in one line at the end of the second.
+     */
+    @Test
+    void aDeadEndpointsFailuresAreLoggedTenASecondAndTheRestCounted() throws Exception {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger exchangeLog = (Logger) LoggerFactory.getLogger(Exchange.class);
+        logged.start();
+        exchangeLog.addAppender(logged);
+        try {
+            String dead = refusingAddress();
+            WeirHarness weir = track(WeirHarness.start("""
+                    listeners:
+                      - name: web
+                        listen: 127.0.0.1:0
+                        routes:
+                          - cluster: dead
+                    clusters:
+                      - name: dead
+                        endpoints: [ "%s" ]
+                    """.formatted(dead)));
+            int requests = 60;
+            long started = System.nanoTime();
+            for (int i = 0; i < requests; i++) {
+                assertThat(RawHttp.send(weir.port(), GET).status()).isEqualTo(502);
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + 1;
+            List<String> connectFailures = logged.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.startsWith("connect to " + dead + " failed (route web#0, cluster dead)")).toList();
+            assertThat(connectFailures).isNotEmpty().hasSizeLessThanOrEqualTo((int) Math.min(requests,
+                    ThrottledLog.DEFAULT_PER_SECOND * (seconds + 1)));
+            if (connectFailures.size() < requests) {
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logged.list)
+                        .anySatisfy(e -> assertThat(e.getFormattedMessage())
+                                .contains("more lines like \"connect to {} failed")));
+            }
+        } finally {
+            exchangeLog.detachAppender(logged);
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
 import io.weir.config.StickyConfig;
+import io.weir.runtime.ThrottledLog;
 import io.weir.state.SharedStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ import java.util.concurrent.CompletionStage;
 public final class AppCookieSession implements ClusterAffinity {
 
     private static final Logger log = LoggerFactory.getLogger(AppCookieSession.class);
+    private static final ThrottledLog REPINNED = ThrottledLog.info(log,
+            "cluster {}: {} session re-pinned from {} ({}) to {}");
     private static final long RETRY_NANOS = Duration.ofSeconds(1).toNanos();
     static final String TENTATIVE = "~";
     private static final FastThreadLocal<MessageDigest> SHA256 = new FastThreadLocal<>() {
@@ -203,7 +206,7 @@ public final class AppCookieSession implements ClusterAffinity {
         if (namedId != null && !namedId.equals(served.id())) {
             table.repinned.increment();
             Endpoint from = endpoint(namedId);
-            log.info("cluster {}: {} session re-pinned from {} ({}) to {}", cluster.name(), config.cookie(), namedId,
+            REPINNED.log(cluster.name(), config.cookie(), namedId,
                     from == null ? "gone" : from.state().name().toLowerCase(Locale.ROOT), served);
         }
         pinTo(key, served, namedId != null);

@@ -1,5 +1,6 @@
 package io.weir.proxy.http.sticky;
 
+import io.weir.runtime.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,9 @@ import java.util.function.LongSupplier;
 public final class AppCookieTable {
 
     private static final Logger log = LoggerFactory.getLogger(AppCookieTable.class);
+    private static final ThrottledLog TABLE_FULL = ThrottledLog.warn(log,
+            "application-cookie session table full ({} sessions, none idle); dropping {} (balanced afresh "
+            + "on their next request; raise sticky.max_entries if this repeats)");
 
     /**
      * One session: where it is pinned, whether firmly, when it was last used, and when its shared copy is next
@@ -104,8 +108,7 @@ public final class AppCookieTable {
         entries.values().removeIf(e -> now - e.lastSeenNanos >= idleNanos);
         if (entries.size() >= maxEntries) {
             int drop = entries.size() - maxEntries * 9 / 10;
-            log.warn("application-cookie session table full ({} sessions, none idle); dropping {} (balanced afresh "
-                    + "on their next request; raise sticky.max_entries if this repeats)", entries.size(), drop);
+            TABLE_FULL.log(entries.size(), drop);
             Iterator<Entry> it = entries.values().iterator();
             while (drop-- > 0 && it.hasNext()) {
                 it.next();

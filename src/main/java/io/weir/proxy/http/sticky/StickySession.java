@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
 import io.weir.config.StickyConfig;
+import io.weir.runtime.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class StickySession implements ClusterAffinity {
 
     private static final Logger log = LoggerFactory.getLogger(StickySession.class);
+    private static final ThrottledLog REPINNED = ThrottledLog.info(log,
+            "cluster {}: sticky session re-pinned from {} ({}) to {}");
 
     private final Cluster cluster;
     private final StickyConfig config;
@@ -102,8 +105,7 @@ public final class StickySession implements ClusterAffinity {
 
     void repinned(Endpoint from, Endpoint to) {
         repinned.increment();
-        log.info("cluster {}: sticky session re-pinned from {} ({}) to {}", cluster.name(), from,
-                from.state().name().toLowerCase(java.util.Locale.ROOT), to);
+        REPINNED.log(cluster.name(), from, from.state().name().toLowerCase(java.util.Locale.ROOT), to);
     }
 
     /** Sessions moved to another endpoint because theirs was unhealthy, ejected, drained or gone. */
