@@ -67,7 +67,10 @@ public final class ClusterManager {
                 continue;
             }
             Endpoint fresh = endpointOf(e, LoadBalancers.latencyTracker(spec, System::nanoTime));
-            if (previous != null && previous.endpoint(fresh.id()).isEmpty()) {
+            Optional<Endpoint> predecessor = previous == null ? Optional.empty() : previous.endpoint(fresh.id());
+            if (predecessor.isPresent()) {
+                fresh.inheritHealth(predecessor.get());
+            } else if (previous != null) {
                 // New to a running cluster: slow start ramps it up, as it does a recovered endpoint.
                 fresh.startRamp();
             }

@@ -159,6 +159,16 @@ public final class Endpoint implements Host {
         return noteAvailability(before, reason);
     }
 
+    /**
+     * Takes over the health-check verdict of the endpoint this one replaces: the same address, rebuilt because its
+     * weight or the cluster's balancer changed. Without it a failing endpoint would come back healthy, and take
+     * traffic, until its checks failed again. Called before the endpoint is in service, so nothing is announced.
+     */
+    public synchronized void inheritHealth(Endpoint predecessor) {
+        passingChecks = predecessor.passingChecks();
+        lastChange = predecessor.lastChange();
+    }
+
     /** Counts this endpoint as available from now: one added to a running cluster ramps up under slow start. */
     public void startRamp() {
         availableSinceNanos = System.nanoTime();

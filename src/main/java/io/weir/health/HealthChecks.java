@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -51,7 +53,7 @@ public final class HealthChecks implements AutoCloseable {
     public static HealthChecks start(ClusterManager clusters, EventLoopGroup loops, Transport transport) {
         HealthChecks health = new HealthChecks(loops, transport);
         for (Cluster cluster : clusters.all()) {
-            health.startCluster(cluster, false);
+            health.startCluster(cluster, Set.of());
         }
         synchronized (health) {
             health.firstRound = CompletableFuture.allOf(health.checkers.values().stream()
@@ -72,9 +74,15 @@ public final class HealthChecks implements AutoCloseable {
     /**
      * After a reload: stops checking the clusters in {@code stopped} (replaced or removed) and starts on those in
      * {@code started} (new or rebuilt). An endpoint carried over into a rebuilt cluster keeps its health state:
-     * its new checker starts from the endpoint's current verdict instead of {@code initial_state}.
+     * its new checker starts from the endpoint's current verdict instead of {@code initial_state}. An endpoint
+     * new to its cluster starts from {@code initial_state}, as at start-up: by default it takes no traffic until
+     * its first check passes.
      */
     public synchronized void restart(Collection<Cluster> stopped, Collection<Cluster> started) {
+        Set<String> carriedOver = new HashSet<>();
+        for (Cluster cluster : stopped) {
+            cluster.endpoints().forEach(e -> carriedOver.add(key(cluster, e)));
+        }
         for (Cluster cluster : stopped) {
             for (EndpointChecker checker : checkersOf.getOrDefault(cluster, List.of())) {
                 checker.stop();
@@ -87,13 +95,19 @@ public final class HealthChecks implements AutoCloseable {
             }
         }
         for (Cluster cluster : started) {
-            startCluster(cluster, true);
+            startCluster(cluster, carriedOver);
         }
     }
 
-    private synchronized void startCluster(Cluster cluster, boolean keepState) {
+    /** An endpoint's identity across reloads: its cluster's name and its address. */
+    private static String key(Cluster cluster, Endpoint endpoint) {
+        return cluster.name() + " " + endpoint.id();
+    }
+
+    /** @param carriedOver the endpoints (by {@link #key}) whose verdict a reload carried over */
+    private synchronized void startCluster(Cluster cluster, Set<String> carriedOver) {
         cluster.config().health().check().ifPresent(check -> {
-            if (check.initialState() == HealthCheckConfig.InitialState.UNHEALTHY && !keepState) {
+            if (check.initialState() == HealthCheckConfig.InitialState.UNHEALTHY && carriedOver.isEmpty()) {
                 log.info("cluster {}: endpoints take traffic once their first health check passes; until "
                         + "then the panic threshold lets the cluster serve from all of them", cluster.name());
             }
@@ -101,7 +115,8 @@ public final class HealthChecks implements AutoCloseable {
             for (Endpoint endpoint : cluster.endpoints()) {
                 EventLoop loop = loops.next();
                 EndpointChecker checker = new EndpointChecker(cluster, endpoint, check, loop,
-                        probe(endpoint, check, loop, transport, cluster.config().tls()), keepState);
+                        probe(endpoint, check, loop, transport, cluster.config().tls()),
+                        carriedOver.contains(key(cluster, endpoint)));
                 checkers.put(endpoint, checker);
                 started.add(checker);
                 checker.start();

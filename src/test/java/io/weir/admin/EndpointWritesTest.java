@@ -1,5 +1,6 @@
 package io.weir.admin;
 
+import io.weir.cluster.EndpointState;
 import io.weir.config.ConfigLoader;
 import io.weir.runtime.Weir;
 import io.weir.testing.TestBackend;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,6 +49,11 @@ class EndpointWritesTest {
     }
 
     private Weir start(String... endpoints) throws Exception {
+        return startChecked("", endpoints);
+    }
+
+    /** @param healthCheck a {@code health_check:} line for the cluster, or empty */
+    private Weir startChecked(String healthCheck, String... endpoints) throws Exception {
         file = dir.resolve("weir.yaml");
         Files.writeString(file, """
                 admin: { listen: 127.0.0.1:0, token_env: PATH }
@@ -58,8 +65,9 @@ class EndpointWritesTest {
                 clusters:
                   - name: app
                     drain_timeout: 5s
+                    %s
                     endpoints: [ %s ]
-                """.formatted(String.join(", ", endpoints.length == 0 ? new String[0]
+                """.formatted(healthCheck, String.join(", ", endpoints.length == 0 ? new String[0]
                 : java.util.Arrays.stream(endpoints).map(e -> "\"" + e + "\"").toArray(String[]::new))));
         return track(Weir.start(ConfigLoader.load(file), 2));
     }
@@ -175,5 +183,56 @@ class EndpointWritesTest {
         assertThat(refused.statusCode()).isEqualTo(409);
         assertThat(refused.body()).contains("at least one endpoint");
         assertThat(backendsSeen(weir, 2)).containsExactly("a");
+    }
+
+    /** A backend whose health path answers 503 until {@code ready} is set, and "b" on every other path. */
+    private TestBackend unready(AtomicBoolean ready) throws Exception {
+        return track(TestBackend.start(r -> r.uri().equals("/health") && !ready.get()
+                ? TestBackend.Reply.of(503, "starting") : TestBackend.Reply.text("b")));
+    }
+
+    private static final String CHECKED = "health_check: { type: http, path: /health, interval: 1s, timeout: 1s }";
+
+    private static List<String> proxied(TestBackend backend) {
+        return backend.received().stream().map(TestBackend.Received::uri).filter(u -> !u.equals("/health")).toList();
+    }
+
+    @Test
+    void anEndpointAddedWhileRunningTakesNoTrafficUntilItsFirstCheckPasses() throws Exception {
+        TestBackend a1 = track(TestBackend.named("a"));
+        TestBackend a2 = track(TestBackend.named("a"));
+        AtomicBoolean ready = new AtomicBoolean();
+        TestBackend b = unready(ready);
+        Weir weir = startChecked(CHECKED, a1.address(), a2.address());
+        await().atMost(Duration.ofSeconds(10)).until(() -> weir.health().firstRound().isDone());
+
+        HttpResponse<String> added = admin(weir, "POST", "/api/clusters/app/endpoints",
+                "{\"address\": \"" + b.address() + "\"}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        assertThat(added.body()).contains("\"state\" : \"unhealthy\"");
+        assertThat(backendsSeen(weir, 12)).containsExactly("a");
+        assertThat(proxied(b)).isEmpty();
+
+        ready.set(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> backendsSeen(weir, 3).contains("b"));
+    }
+
+    @Test
+    void aFailingEndpointStaysOutWhenItsWeightChanges() throws Exception {
+        TestBackend a1 = track(TestBackend.named("a"));
+        TestBackend a2 = track(TestBackend.named("a"));
+        TestBackend b = unready(new AtomicBoolean());
+        Weir weir = startChecked(CHECKED, a1.address(), a2.address(), b.address());
+        await().atMost(Duration.ofSeconds(10)).until(() -> weir.health().firstRound().isDone());
+        assertThat(weir.clusters().require("app").endpoint(b.address()).get().state())
+                .isEqualTo(EndpointState.UNHEALTHY);
+
+        // A new weight rebuilds the endpoint: it keeps its failing verdict instead of starting over as healthy.
+        HttpResponse<String> set = admin(weir, "POST", "/api/clusters/app/endpoints/" + b.address() + "/weight",
+                "{\"weight\": 5}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(set.body()).contains("\"state\" : \"unhealthy\"");
+        assertThat(backendsSeen(weir, 12)).containsExactly("a");
+        assertThat(proxied(b)).isEmpty();
     }
 }
