@@ -485,8 +485,9 @@ public final class Weir implements AutoCloseable {
 
     /**
      * Stops the way a deploy wants (SIGTERM): stop accepting, let requests in flight finish (their responses
-     * say {@code Connection: close}), close idle kept-alive connections at once, then close everything. Waits
-     * at most {@code timeout}; what is still open then is cut.
+     * say {@code Connection: close}), close idle kept-alive connections after a second in which a request already
+     * on its way is still answered, then close everything. Waits at most {@code timeout}; what is still open then
+     * is cut.
      *
      * @return {@code true} when every connection finished in time
      */

@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@link Weir#shutdownGracefully}, the method {@code weir run} calls on SIGTERM, with requests in flight on
- * slow backends: none of them fails, idle connections close, nothing new is accepted.
+ * slow backends: none of them fails, idle connections close (after answering a request that was already on its
+ * way), nothing new is accepted.
  */
 class GracefulShutdownTest {
 
@@ -106,7 +107,8 @@ class GracefulShutdownTest {
         CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
                 () -> weir.weir().shutdownGracefully(Duration.ofSeconds(20)));
         await().atMost(10, TimeUnit.SECONDS).until(() -> refusesConnections(port));
-        // The idle kept-alive connection is closed at once; the busy ones wait for their response.
+        // The idle kept-alive connection closes once no request came in its grace; the busy ones wait for their
+        // response.
         assertThat(idle.readResponse()).isNull();
         assertThat(shutdown).isNotDone();
 
@@ -120,6 +122,28 @@ class GracefulShutdownTest {
         assertThat(last.status()).isEqualTo(200);
         assertThat(last.header("connection")).isEqualTo("close");
         assertThat(keptAlive.readResponse()).isNull();
+        assertThat(shutdown.get(20, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aRequestSentOnAnIdleConnectionAsShutdownBeginsIsAnsweredThenTheConnectionCloses() throws Exception {
+        RawBackend slow = gated();
+        TestBackend fast = track(TestBackend.named("fast"));
+        WeirHarness weir = weir(slow.address(), fast.address());
+        int port = weir.port();
+        RawHttp idle = track(new RawHttp(port));
+        idle.write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(idle.readResponse().status()).isEqualTo(200);
+
+        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
+                () -> weir.weir().shutdownGracefully(Duration.ofSeconds(20)));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> refusesConnections(port));
+        // The client could not have known: its request left as the shutdown began. It is served, not lost.
+        idle.write("GET /fast/next HTTP/1.1\r\nHost: x\r\n\r\n");
+        RawHttp.Response r = idle.readResponse();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("connection")).isEqualTo("close");
+        assertThat(idle.readResponse()).isNull();
         assertThat(shutdown.get(20, TimeUnit.SECONDS)).isTrue();
     }
 

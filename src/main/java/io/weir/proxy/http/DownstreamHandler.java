@@ -13,6 +13,8 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * One downstream HTTP/1.1 connection: takes one request at a time (pipelined ones wait, decoded, in
  * {@link ReadAhead}, so responses leave in order), and hands each to the shared per-request logic of
@@ -27,6 +29,9 @@ final class DownstreamHandler extends RequestDispatcher {
     private final DownstreamTimeouts timeouts;
     private final StrictRequestDecoder decoder;
     private final DownstreamResponseEncoder encoder;
+    /** How long an idle connection stays open once shutdown begins, for a request already on its way. */
+    static final long IDLE_CLOSE_GRACE_MILLIS = 1000;
+
     /** Shutting down: finish the request in flight, answer it with {@code Connection: close}, then close. */
     private boolean closeAfterExchange;
 
@@ -126,9 +131,11 @@ final class DownstreamHandler extends RequestDispatcher {
     }
 
     /**
-     * Graceful shutdown, on this connection's event loop: an idle connection closes now; one with a request
-     * in flight closes after its response, which carries {@code Connection: close} when its head has not
-     * gone yet, so the client knows not to send another request on it.
+     * Graceful shutdown, on this connection's event loop: one with a request in flight closes after its
+     * response, which carries {@code Connection: close} when its head has not gone yet, so the client knows not
+     * to send another request on it. An idle one closes after {@link #IDLE_CLOSE_GRACE_MILLIS}: a request the
+     * client sent just before may be on its way, and a close would lose it without the client knowing whether
+     * it was served. One that comes in that time is answered, with {@code Connection: close}.
      */
     void closeGracefully() {
         if (closing || closeAfterExchange) {
@@ -137,12 +144,20 @@ final class DownstreamHandler extends RequestDispatcher {
         closeAfterExchange = true;
         if (exchange != null) {
             exchange.closeAfterResponse();
-        } else if (!awaitingLimit && !decoder.hasBufferedBytes()) {
-            closing = true;
-            ctx.close();
+        } else if (idle()) {
+            ctx.executor().schedule(() -> {
+                if (!closing && idle()) {
+                    closing = true;
+                    ctx.close();
+                }
+            }, IDLE_CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         }
         // Else part of a request head is here: it is answered (with Connection: close) like one in flight;
         // request_header_timeout still bounds a client that never finishes it.
+    }
+
+    private boolean idle() {
+        return exchange == null && !awaitingLimit && !decoder.hasBufferedBytes();
     }
 
     /**

@@ -67,7 +67,7 @@ public final class HttpListener {
     }
 
     /**
-     * Asks every open connection to close once its request in flight is answered (idle ones close at once);
+     * Asks every open connection to close once its request in flight is answered (idle ones after a short grace);
      * an HTTP/2 connection sends GOAWAY and closes when its streams in flight have finished.
      * Call after {@link #unbind}; the future completes when every one of them has closed.
      */
