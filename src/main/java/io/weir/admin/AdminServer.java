@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.weir.config.AdminConfig;
+import io.weir.runtime.ListenFailure;
 import io.weir.runtime.ListenSockets;
 import io.weir.runtime.ThrottledLog;
 import io.weir.runtime.Transport;
@@ -71,8 +72,13 @@ public final class AdminServer implements AutoCloseable {
                                 new Handler(api, stream, tokenRef, loopback));
                     }
                 });
-        Channel ch = sockets.bindServer(bootstrap, transport,
-                new InetSocketAddress(config.listen().host(), config.listen().port()));
+        Channel ch;
+        try {
+            ch = sockets.bindServer(bootstrap, transport,
+                    new InetSocketAddress(config.listen().host(), config.listen().port()));
+        } catch (ListenFailure e) {
+            throw e.of("admin listener");
+        }
         log.info("admin listening on {}", ch.localAddress());
         return new AdminServer(ch, stream, tokenRef);
     }

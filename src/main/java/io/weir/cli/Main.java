@@ -1,5 +1,6 @@
 package io.weir.cli;
 
+import io.weir.runtime.ListenFailure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +23,20 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::reportListenFailure);
+    }
+
+    /**
+     * A socket that cannot be opened (a port in use, an address not on this host) is an operator's error, not
+     * Weir's: one line that says which listener, where and why, exit 1. Anything else keeps its stack trace.
+     */
+    private static int reportListenFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed)
+            throws Exception {
+        if (e instanceof ListenFailure failure) {
+            cl.getErr().println("weir: " + failure.getMessage());
+            return 1;
+        }
+        throw e;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.weir.demo;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -17,6 +18,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.weir.runtime.ListenFailure;
+import io.weir.runtime.ListenSockets;
 import io.weir.runtime.Transport;
 
 import java.net.InetSocketAddress;
@@ -33,15 +36,19 @@ public final class DemoBackend implements AutoCloseable {
 
     public static DemoBackend start(String name, InetSocketAddress address, EventLoopGroup group, Transport transport)
             throws InterruptedException {
-        Channel ch = new ServerBootstrap().group(group).channel(transport.serverChannel())
+        ChannelFuture bind = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
                         c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
                                 new Responder(name));
                     }
-                }).bind(address).sync().channel();
-        return new DemoBackend(ch);
+                }).bind(address);
+        try {
+            return new DemoBackend(ListenSockets.bound(bind, address));
+        } catch (ListenFailure e) {
+            throw e.of("demo " + name);
+        }
     }
 
     public InetSocketAddress address() {

@@ -3,6 +3,7 @@ package io.weir.runtime;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -56,7 +57,7 @@ public final class ListenSockets {
             throws InterruptedException {
         Inherited socket = take(Handover.Kind.STREAM, address);
         if (socket == null) {
-            return bootstrap.channel(transport.serverChannel()).bind(address).sync().channel();
+            return bound(bootstrap.channel(transport.serverChannel()).bind(address), address);
         }
         log.info("listening on {} through the socket handed over by the previous Weir", address);
         // Already bound and listening. Not accepting yet: the old Weir keeps taking connections off the shared
@@ -70,11 +71,20 @@ public final class ListenSockets {
             throws InterruptedException {
         Inherited socket = take(Handover.Kind.DATAGRAM, address);
         if (socket == null) {
-            return bootstrap.channel(transport.datagramChannel()).bind(address).sync().channel();
+            return bound(bootstrap.channel(transport.datagramChannel()).bind(address), address);
         }
         log.info("receiving on udp {} through the socket handed over by the previous Weir", address);
         return adopt(bootstrap.option(ChannelOption.AUTO_READ, false)
                 .channelFactory(() -> new EpollDatagramChannel(socket.fd())).register().sync().channel());
+    }
+
+    /** The channel once its bind is done; a failed bind is a {@link ListenFailure} that says where and why. */
+    public static Channel bound(ChannelFuture bind, InetSocketAddress address) throws InterruptedException {
+        bind.await();
+        if (!bind.isSuccess()) {
+            throw ListenFailure.at(address, bind.cause());
+        }
+        return bind.channel();
     }
 
     private synchronized Channel adopt(Channel channel) {

@@ -116,6 +116,15 @@ final class Listeners {
 
     /** As {@link #bind(ListenerConfig, ClusterManager)}, with the http listener's TLS already built. */
     Bound bind(ListenerConfig config, ClusterManager clusters, ServerTls tls) throws InterruptedException {
+        try {
+            return bindListener(config, clusters, tls);
+        } catch (ListenFailure e) {
+            throw e.of("listener " + config.name());
+        }
+    }
+
+    private Bound bindListener(ListenerConfig config, ClusterManager clusters, ServerTls tls)
+            throws InterruptedException {
         if (config.protocol() == Protocol.TCP) {
             TcpListener tcp = new TcpListener(config, transport, clusters);
             tcp.observeConnections(connections);

@@ -82,8 +82,8 @@ final class Reloader {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            String why = e instanceof IllegalStateException ? e.getMessage() : "listener " + binding.name() + ": cannot bind "
-                    + binding.listen() + ": " + e.getMessage();
+            String why = e instanceof IllegalStateException || e instanceof ListenFailure ? e.getMessage()
+                    : "listener " + binding.name() + ": cannot bind " + binding.listen() + ": " + e.getMessage();
             log.error("reload refused, nothing changed: {}", why);
             return ReloadResult.failed(List.of(why));
         }

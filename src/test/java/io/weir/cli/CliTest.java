@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,6 +78,27 @@ class CliTest {
                     .allMatch(l -> l.matches(".*bad\\.yaml:\\d+:\\d+: .+"), "file:line:col: message");
             assertThat(r.err()).contains("bad.yaml:3:5: unknown key 'lisen'").contains("missing")
                     .contains("99999");
+        }
+    }
+
+    @Test
+    void aPortInUseIsOneLineThatNamesTheListener() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path file = dir.resolve("busy.yaml");
+            Files.writeString(file, """
+                    listeners:
+                      - name: web
+                        listen: 127.0.0.1:%d
+                        routes:
+                          - cluster: app
+                    clusters:
+                      - name: app
+                        endpoints: [ "127.0.0.1:9001" ]
+                    """.formatted(taken.getLocalPort()));
+            Result r = run("run", "--config", file.toString());
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err().strip()).isEqualTo("weir: listener web: cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + ": Address already in use");
         }
     }
 
