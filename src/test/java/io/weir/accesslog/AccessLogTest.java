@@ -5,6 +5,8 @@ import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +63,33 @@ class AccessLogTest {
             weir.get("/t");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && !Files.readAllLines(log).isEmpty());
             assertThat(Files.readAllLines(log)).containsExactly("GET /t 200 main " + backend.address());
+        }
+    }
+
+    @Test
+    void aHeadCutByItsDeadlineIsOne408AndAClientThatLeavesMidHeadOneLineWithoutStatus() throws Exception {
+        Path log = dir.resolve("access.log");
+        try (TestBackend backend = TestBackend.named("abc");
+             WeirHarness weir = WeirHarness.start(config(backend, log, "$status $termination")
+                     .replace("    listen: 127.0.0.1:0", "    listen: 127.0.0.1:0\n    request_header_timeout: 300ms"))) {
+            try (Socket slow = new Socket("127.0.0.1", weir.port())) {
+                slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                slow.setSoTimeout(10_000);
+                assertThat(new String(slow.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                        .startsWith("HTTP/1.1 408 ");
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.readAllLines(log).size() == 1);
+            try (Socket leaving = new Socket("127.0.0.1", weir.port())) {
+                leaving.getOutputStream().write("GET / HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(log).size() == 2);
+            weir.get("/hello");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(log).size() == 3);
+            // One line each: the timed-out head is not reported again as malformed when its client then closes.
+            assertThat(Files.readAllLines(log)).containsExactly(
+                    "408 request head not complete within request_header_timeout",
+                    "0 downstream closed before the request head was complete",
+                    "200 ok");
         }
     }
 }

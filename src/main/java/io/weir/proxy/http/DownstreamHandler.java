@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,18 @@ final class DownstreamHandler extends RequestDispatcher {
         start(ctx);
         timeouts.awaitRequest(false);
         requestRead();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == DownstreamTimeouts.HEAD_TIMED_OUT) {
+            if (!closing && exchange == null) {
+                reject(null, new HttpRejection(HttpResponseStatus.REQUEST_TIMEOUT,
+                        "request head not complete within request_header_timeout"));
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     /** Asks for one more message; {@link ReadAhead} hands over one already decoded, or reads until one comes. */

@@ -1,14 +1,8 @@
 package io.weir.proxy.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.weir.runtime.ThrottledLog;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * The two clocks of a downstream connection between requests. While it waits for a request, the idle
@@ -18,11 +12,13 @@ import java.nio.charset.StandardCharsets;
  */
 final class DownstreamTimeouts extends ChannelDuplexHandler {
 
-    private static final Logger log = LoggerFactory.getLogger(DownstreamTimeouts.class);
-    private static final ThrottledLog HEADER_TIMEOUT = ThrottledLog.info(log,
-            "downstream {}: request head not complete within the header timeout, 408");
-    private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n"
-            + "connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    /** Fired inbound when a request head's deadline passes: the connection's request handler answers 408. */
+    static final Object HEAD_TIMED_OUT = new Object() {
+        @Override
+        public String toString() {
+            return "HEAD_TIMED_OUT";
+        }
+    };
 
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
@@ -91,9 +87,8 @@ final class DownstreamTimeouts extends ChannelDuplexHandler {
         }
         awaitingRequest = false;
         if (headStarted) {
-            HEADER_TIMEOUT.log(ctx.channel().remoteAddress());
-            ctx.write(Unpooled.wrappedBuffer(REQUEST_TIMEOUT));
-            LingeringClose.afterFlush(ctx.channel());
+            // Answered (408), logged and reported like any refused request, by the handler that answers them.
+            ctx.fireUserEventTriggered(HEAD_TIMED_OUT);
         } else {
             ctx.close();
         }

@@ -242,9 +242,6 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /** Refuses a request that may not be forwarded; the connection closes after the answer. */
     void reject(HttpRequest request, HttpRejection rejection) {
         answeringHead(request != null && request.method() == HttpMethod.HEAD);
-        REJECTED.log(connection().remoteAddress(),
-                request == null ? "request" : request.method() + " " + request.uri(), rejection.status().code(),
-                rejection.reason());
         if (request == null) {
             requestStartNanos = System.nanoTime();
             requestStartMillis = System.currentTimeMillis();
@@ -253,6 +250,16 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
             requestUri = null;
             requestProtocol = null;
         }
+        if (rejection.status() == null) {
+            // Reported without a status, as none was given; the connection has nothing more to carry.
+            closing = true;
+            report(0, 0, 0, System.nanoTime() - requestStartNanos, -1, -1, null, null, null, 0, rejection.reason());
+            ctx.close();
+            return;
+        }
+        REJECTED.log(connection().remoteAddress(),
+                request == null ? "request" : request.method() + " " + request.uri(), rejection.status().code(),
+                rejection.reason());
         answer(error(request, rejection.status(), true), null, true, rejection.reason());
     }
 

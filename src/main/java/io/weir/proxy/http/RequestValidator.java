@@ -1,6 +1,7 @@
 package io.weir.proxy.http;
 
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -81,6 +82,9 @@ final class RequestValidator {
         }
         if (cause instanceof TooLongHttpHeaderException) {
             return new HttpRejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "header block too large");
+        }
+        if (cause instanceof PrematureChannelClosureException) {
+            return HttpRejection.headCutShort();
         }
         return HttpRejection.badRequest("malformed request: " + cause.getMessage());
     }
