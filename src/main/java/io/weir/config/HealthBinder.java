@@ -43,13 +43,18 @@ final class HealthBinder {
     private HealthCheckConfig check(YamlMap m) {
         HealthCheckConfig.Type type = m.enumValue("type", HealthCheckConfig.Type.class)
                 .orElse(HealthCheckConfig.DEFAULT_TYPE);
-        if (type != HealthCheckConfig.Type.TCP) {
+        boolean sendsBytes = type == HealthCheckConfig.Type.TCP || type == HealthCheckConfig.Type.UDP;
+        if (!sendsBytes) {
             for (String key : List.of("send", "expect")) {
                 m.keyNode(key).ifPresent(k -> m.problems().at(k, "health_check: " + key
-                        + " only applies to type: tcp"));
+                        + " only applies to type: tcp and type: udp"));
             }
         }
-        if (type == HealthCheckConfig.Type.TCP) {
+        if (type == HealthCheckConfig.Type.UDP && m.nonEmptyString("send").isEmpty()) {
+            m.problems().at(m.keyNode("type").orElse(null), "health_check: type: udp needs send: the datagram "
+                    + "to send (a udp endpoint answers only what it understands, e.g. a DNS query)");
+        }
+        if (sendsBytes) {
             for (String key : HTTP_ONLY) {
                 m.keyNode(key).ifPresent(k -> m.problems().at(k, "health_check: " + key
                         + " only applies to type: http"));

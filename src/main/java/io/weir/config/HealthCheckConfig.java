@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * {@code health_check}: an active probe sent to every endpoint of a cluster on its own connections.
  *
- * @param type               {@code tcp} (a connect), {@code http} (a request, judged by status and body) or
- *                           {@code grpc} (grpc.health.v1.Health/Check over h2, passing on SERVING)
+ * @param type               {@code tcp} (a connect), {@code http} (a request, judged by status and body),
+ *                           {@code grpc} (grpc.health.v1.Health/Check over h2, passing on SERVING) or
+ *                           {@code udp} (a datagram sent, a reply expected)
  * @param path               http: the request target
  * @param method             http: the request method
  * @param host               http: the Host header, grpc: the :authority; the endpoint's address when empty
@@ -21,8 +22,8 @@ import java.util.Optional;
  * @param healthyThreshold   consecutive passes that make an unhealthy endpoint healthy (rise)
  * @param unhealthyThreshold consecutive failures that make a healthy endpoint unhealthy (fall)
  * @param initialState       the state before the first result; {@code UNHEALTHY} becomes healthy on the first pass
- * @param send               tcp: bytes sent after connecting
- * @param expect             tcp: text the answer must contain
+ * @param send               tcp: bytes sent after connecting; udp: the datagram sent (required)
+ * @param expect             tcp, udp: text the answer must start with
  * @param service            grpc: the service name asked about; empty = the server as a whole
  */
 public record HealthCheckConfig(Type type, String path, String method, Optional<String> host,
@@ -50,7 +51,7 @@ public record HealthCheckConfig(Type type, String path, String method, Optional<
                 healthyThreshold, unhealthyThreshold, initialState, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    public enum Type { TCP, HTTP, GRPC }
+    public enum Type { TCP, HTTP, GRPC, UDP }
 
     public enum InitialState { UNHEALTHY, HEALTHY }
 

@@ -158,6 +158,7 @@ public final class HealthChecks implements AutoCloseable {
                     : new TcpProbe(bootstrap.option(ChannelOption.AUTO_READ, false), endpoint.address(), check);
             case HTTP -> new HttpProbe(bootstrap, endpoint, check, tls);
             case GRPC -> new GrpcProbe(bootstrap, endpoint, check, tls);
+            case UDP -> new DatagramProbe(loop, transport, endpoint.address(), check);
         };
     }
 

@@ -113,6 +113,21 @@ class HealthConfigTest {
     }
 
     @Test
+    void aUdpCheckSendsADatagramAndMayExpectTheStartOfTheReply() throws Exception {
+        HealthCheckConfig check = health("health_check: { type: udp, send: \"ping\", expect: pong }").check()
+                .orElseThrow();
+        assertThat(check.type()).isEqualTo(HealthCheckConfig.Type.UDP);
+        assertThat(check.send()).contains("ping");
+        assertThat(check.expect()).contains("pong");
+        assertThat(Yaml.errors(cluster("health_check: { type: udp, path: /x }"))).containsExactly(
+                "weir.yaml:10:21: health_check: type: udp needs send: the datagram to send (a udp endpoint answers "
+                        + "only what it understands, e.g. a DNS query)",
+                "weir.yaml:10:32: health_check: path only applies to type: http");
+        assertThat(Yaml.errors(cluster("health_check: { type: http, send: x }"))).containsExactly(
+                "weir.yaml:10:33: health_check: send only applies to type: tcp and type: udp");
+    }
+
+    @Test
     void percentParsesBothSpellings() {
         assertThat(List.of(HealthBinder.percent("50%"), HealthBinder.percent("0"), HealthBinder.percent(" 100 % ")))
                 .containsExactly(50, 0, 100);

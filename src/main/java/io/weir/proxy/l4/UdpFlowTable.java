@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.weir.balance.PickContext;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
+import io.weir.cluster.EndpointState;
 import io.weir.runtime.ThrottledLog;
 import io.weir.runtime.Transport;
 import org.slf4j.Logger;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -84,8 +86,11 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         InetSocketAddress client = packet.sender();
         UdpFlow flow = flows.get(client);
+        if (flow != null && failed(flow.endpoint())) {
+            flow = moved(flow);
+        }
         if (flow == null) {
-            flow = open(client);
+            flow = open(client, pick(client));
             if (flow == null) {
                 return;
             }
@@ -93,9 +98,34 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
         flow.send(packet.content().retain());
     }
 
-    private UdpFlow open(InetSocketAddress client) {
+    /**
+     * Failing active checks, or ejected by outlier detection. A flow lives as long as its client keeps sending,
+     * so without moving it a game or media client would send into a dead endpoint for as long as it plays. A
+     * draining endpoint keeps its flows: draining means no new ones.
+     */
+    private static boolean failed(Endpoint endpoint) {
+        EndpointState state = endpoint.state();
+        return state == EndpointState.UNHEALTHY || state == EndpointState.EJECTED;
+    }
+
+    /** The flow on a failed endpoint, on another endpoint when the cluster has one; else as it was. */
+    private UdpFlow moved(UdpFlow flow) {
+        Endpoint other = pick(flow.client());
+        if (other == null || other == flow.endpoint()) {
+            return flow;
+        }
+        remove(flow, "endpoint " + flow.endpoint().id() + " " + flow.endpoint().state().name().toLowerCase(Locale.ROOT)
+                + ": moved to " + other.id());
+        return open(flow.client(), other);
+    }
+
+    private Endpoint pick(InetSocketAddress client) {
         Cluster cluster = this.cluster;
-        Endpoint endpoint = cluster.pick(UpstreamConnector.pickContext(cluster.hashOn(), client));
+        return cluster.pick(UpstreamConnector.pickContext(cluster.hashOn(), client));
+    }
+
+    private UdpFlow open(InetSocketAddress client, Endpoint endpoint) {
+        Cluster cluster = this.cluster;
         if (endpoint == null) {
             NO_ENDPOINT.log(client, cluster.name());
             return null;

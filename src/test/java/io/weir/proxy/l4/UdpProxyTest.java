@@ -1,6 +1,7 @@
 package io.weir.proxy.l4;
 
 import io.weir.cluster.Endpoint;
+import io.weir.cluster.EndpointState;
 import io.weir.testing.UdpEchoServer;
 import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +33,10 @@ class UdpProxyTest {
     }
 
     private WeirHarness start(String listenerLines, UdpEchoServer... backends) throws Exception {
+        return start(listenerLines, "", backends);
+    }
+
+    private WeirHarness start(String listenerLines, String clusterLines, UdpEchoServer... backends) throws Exception {
         StringBuilder yaml = new StringBuilder("""
                 listeners:
                   - name: dns
@@ -41,6 +46,7 @@ class UdpProxyTest {
                 """).append(listenerLines.indent(4)).append("""
                 clusters:
                   - name: app
+                """).append(clusterLines.indent(4)).append("""
                     endpoints:
                 """);
         for (UdpEchoServer b : backends) {
@@ -136,5 +142,30 @@ class UdpProxyTest {
         assertThat(ask(c1, weir, "1 kept")[1]).as("c1's flow survived").isEqualTo(r1[1]);
         assertThat(ask(c2, weir, "2 back")[1]).as("c2's flow was evicted").isNotEqualTo(r2[1]);
         assertThat(outstanding(weir)).isEqualTo(2);
+    }
+
+    private static EndpointState state(WeirHarness weir, String address) {
+        return weir.weir().clusters().require("app").endpoint(address).orElseThrow().state();
+    }
+
+    @Test
+    void aFlowMovesOffAnEndpointThatFailsItsChecks() throws Exception {
+        UdpEchoServer a = backend("a");
+        UdpEchoServer b = backend("b");
+        WeirHarness weir = start("", "health_check: { type: udp, send: ping, interval: 200ms, timeout: 200ms }\n",
+                a, b);
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(weir, a.address()) == EndpointState.HEALTHY
+                && state(weir, b.address()) == EndpointState.HEALTHY);
+        DatagramSocket c = client();
+        String first = ask(c, weir, "hello")[0];
+        UdpEchoServer served = first.equals("a") ? a : b;
+        String servedAddress = served.address();
+        served.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(weir, servedAddress) == EndpointState.UNHEALTHY);
+        // The client goes on sending, so its flow never idles out: it moves to the endpoint that still answers.
+        String[] after = ask(c, weir, "still there?");
+        assertThat(after[0]).isEqualTo(first.equals("a") ? "b" : "a");
+        assertThat(after[2]).isEqualTo("still there?");
+        assertThat(weir.weir().udpListener("dns").flows()).isEqualTo(1);
     }
 }

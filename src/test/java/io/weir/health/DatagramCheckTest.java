@@ -1,0 +1,83 @@
+package io.weir.health;
+
+import io.weir.cluster.Endpoint;
+import io.weir.cluster.EndpointState;
+import io.weir.testing.SocketTest;
+import io.weir.testing.UdpEchoServer;
+import io.weir.testing.WeirHarness;
+import org.junit.jupiter.api.Test;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** udp checks: a datagram sent, a reply expected (by its first bytes), on the cluster of a udp listener. */
+class DatagramCheckTest extends SocketTest {
+
+    private WeirHarness weir(String endpoint, String expect) throws Exception {
+        return track(WeirHarness.start("""
+                listeners:
+                  - name: dns
+                    protocol: udp
+                    listen: 127.0.0.1:0
+                    cluster: echo
+                clusters:
+                  - name: echo
+                    panic_threshold: 0
+                    health_check: { type: udp, send: "are you there", expect: "%s", interval: 100ms,
+                                    healthy_threshold: 1, unhealthy_threshold: 1 }
+                    endpoints: [ "%s" ]
+                """.formatted(expect, endpoint)));
+    }
+
+    private static Endpoint only(WeirHarness weir) {
+        return weir.weir().clusters().require("echo").endpoints().get(0);
+    }
+
+    private static String lastReason(WeirHarness weir) {
+        return weir.weir().health().lastTransition(only(weir)).orElseThrow().reason();
+    }
+
+    @Test
+    void anEndpointThatAnswersAsExpectedIsHealthy() throws Exception {
+        UdpEchoServer echo = track(UdpEchoServer.named("echo"));
+        WeirHarness weir = weir(echo.address(), "echo ");
+        await().atMost(Duration.ofSeconds(10)).until(() -> only(weir).state() == EndpointState.HEALTHY);
+        assertThat(lastReason(weir)).contains("replied").contains("'echo '");
+    }
+
+    @Test
+    void anEndpointThatAnswersSomethingElseIsUnhealthy() throws Exception {
+        UdpEchoServer other = track(UdpEchoServer.named("other"));
+        WeirHarness weir = weir(other.address(), "echo ");
+        await().atMost(Duration.ofSeconds(10)).until(() -> weir.weir().health().lastTransition(only(weir))
+                .map(t -> t.reason().contains("expected 'echo '")).orElse(false));
+        assertThat(only(weir).state()).isEqualTo(EndpointState.UNHEALTHY);
+    }
+
+    @Test
+    void aPortNobodyListensOnFailsAsRefusedWithoutWaitingForTheTimeout() throws Exception {
+        String closed;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            closed = "127.0.0.1:" + s.getLocalPort();
+        }
+        WeirHarness weir = weir(closed, "echo ");
+        await().atMost(Duration.ofSeconds(10)).until(() -> weir.weir().health().lastTransition(only(weir))
+                .map(t -> t.reason().contains("connection refused")).orElse(false));
+        assertThat(only(weir).state()).isEqualTo(EndpointState.UNHEALTHY);
+    }
+
+    @Test
+    void anEndpointThatSwallowsDatagramsTimesOut() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            WeirHarness weir = weir("127.0.0.1:" + silent.getLocalPort(), "echo ");
+            await().atMost(Duration.ofSeconds(10)).until(() -> weir.weir().health().lastTransition(only(weir))
+                    .map(t -> t.reason().contains("timeout")).orElse(false));
+            assertThat(only(weir).state()).isEqualTo(EndpointState.UNHEALTHY);
+        }
+    }
+}
