@@ -61,8 +61,12 @@ public final class HalfClosure extends ChannelDuplexHandler {
         }
     }
 
-    /** A no-op on other transports, which keep a socket registered whatever its interest. */
-    private static void keepRegistered(Channel ch) {
+    /**
+     * Keeps {@code ch} in epoll once its interest set empties. Also for a channel registered again after a FIN,
+     * since deregistering resets its interest. A no-op on other transports, which keep a socket registered
+     * whatever its interest.
+     */
+    public static void keepRegistered(Channel ch) {
         if (SET_FLAG == null || !(ch instanceof AbstractEpollStreamChannel epoll) || !ch.isOpen()) {
             return;
         }
