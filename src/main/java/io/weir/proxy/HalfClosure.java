@@ -31,9 +31,9 @@ import java.lang.reflect.Method;
  * writes, edge-triggered EPOLLOUT is enough: Netty arms it only once the socket has refused bytes, so the room
  * that frees up later is a new edge.
  *
- * <p>A read asked after the FIN is dropped here, whoever asks (splice turns auto-read back on after each chunk
- * it writes): there is nothing left to read, and on epoll it would re-arm EPOLLIN, which is the interest change
- * that fails when the socket was removed, and which on a socket at EOF would wake the loop on every turn.
+ * <p>A read asked after the FIN is dropped here, whoever asks: there is nothing left to read, and on epoll it
+ * would re-arm EPOLLIN, which is the interest change that fails when the socket was removed, and which on a
+ * socket at EOF would wake the loop on every turn.
  */
 @ChannelHandler.Sharable
 public final class HalfClosure extends ChannelDuplexHandler {

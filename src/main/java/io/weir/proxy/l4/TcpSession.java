@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One proxied TCP connection once its upstream is connected: the two channels, on one event loop. It moves
- * the bytes (in the kernel with a {@link SplicePump}, or copied through Netty's buffers), mirrors each side's half-close onto the other, turns an abnormal end of one side
- * into a reset of the other, and closes both when both directions are done.
+ * the bytes (in the kernel with a {@link SplicePump}, or copied through Netty's buffers), mirrors each side's
+ * half-close onto the other, turns an abnormal end of one side into a reset of the other, and closes both when
+ * both directions are done.
  *
  * <p>Only touched from the event loop of its channels.
  */

@@ -4,6 +4,7 @@ import io.weir.testing.TcpBackend;
 import io.weir.testing.TcpClient;
 import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -28,19 +29,26 @@ import static org.awaitility.Awaitility.await;
  */
 class SplicePumpTest {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @AutoClose
+    private final TcpBackend echo = TcpBackend.named("echo");
+    @AutoClose
+    private StreamingBackend streaming;
+    @AutoClose
+    private WeirHarness weir;
+
+    SplicePumpTest() throws IOException {
+    }
 
     @AfterEach
-    void close() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+    void clearSplice() {
         System.clearProperty("weir.splice");
     }
 
-    private WeirHarness start(String idleTimeout, int streamPort, int echoPort) throws Exception {
+    /** Weir with a tcp listener to {@code streaming} and one to {@code echo}, on one event loop. */
+    private void start(long streamSize, String idleTimeout) throws Exception {
+        streaming = new StreamingBackend(streamSize);
         System.setProperty("weir.splice", "true");
-        WeirHarness weir = WeirHarness.start("""
+        weir = WeirHarness.start("""
                 listeners:
                   - name: stream
                     protocol: tcp
@@ -58,19 +66,12 @@ class SplicePumpTest {
                   - name: echo
                     endpoints:
                       - 127.0.0.1:%d
-                """.formatted(idleTimeout, streamPort, echoPort), 1);
-        open.add(weir);
-        return weir;
-    }
-
-    private <T extends AutoCloseable> T opened(T resource) {
-        open.add(resource);
-        return resource;
+                """.formatted(idleTimeout, streaming.port(), echo.port()), 1);
     }
 
     /** A client with a small receive buffer: it cannot hide a slow reader from the proxy. */
-    private Socket slowClient(WeirHarness weir) throws IOException {
-        Socket s = opened(new Socket());
+    private Socket slowClient() throws IOException {
+        Socket s = new Socket();
         s.setReceiveBufferSize(8 * 1024);
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), weir.port("stream")));
         return s;
@@ -79,10 +80,13 @@ class SplicePumpTest {
     @Test
     void aSlowReaderGetsEveryByteInOrder() throws Exception {
         int size = 24 << 20;
-        StreamingBackend backend = opened(new StreamingBackend(size));
-        TcpBackend echo = opened(TcpBackend.named("echo"));
-        WeirHarness weir = start("60s", backend.port(), echo.port());
-        Socket client = slowClient(weir);
+        start(size, "60s");
+        try (Socket client = slowClient()) {
+            assertSlowlyRead(client, size);
+        }
+    }
+
+    private static void assertSlowlyRead(Socket client, int size) throws IOException {
         byte[] got = new byte[size];
         InputStream in = client.getInputStream();
         int total = 0;
@@ -97,36 +101,32 @@ class SplicePumpTest {
 
     @Test
     void aClientResetWhileBytesWaitInTheProxyResetsTheUpstream() throws Exception {
-        StreamingBackend backend = opened(new StreamingBackend(-1));
-        TcpBackend echo = opened(TcpBackend.named("echo"));
-        WeirHarness weir = start("60s", backend.port(), echo.port());
-        Socket client = slowClient(weir);
+        start(-1, "60s");
+        Socket client = slowClient();
         client.getInputStream().readNBytes(64 * 1024);
         // The client reads no more: what the backend writes piles up in the sockets and the pump's pipe.
         long piled = 256 << 10;
-        await().atMost(Duration.ofSeconds(10)).until(() -> backend.written() > piled);
+        await().atMost(Duration.ofSeconds(10)).until(() -> streaming.written() > piled);
         client.setSoLinger(true, 0);
         client.close();
         // Without the reset passed on, the backend would stay blocked in its write.
-        await().atMost(Duration.ofSeconds(10)).until(() -> backend.failures().size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> streaming.failures().size() == 1);
     }
 
     @Test
     void sessionsClosedFromOutsideLeaveNothingBehindForTheirFdNumbers() throws Exception {
-        StreamingBackend backend = opened(new StreamingBackend(-1));
-        TcpBackend echo = opened(TcpBackend.named("echo"));
-        WeirHarness weir = start("300ms", backend.port(), echo.port());
+        start(-1, "300ms");
         for (int round = 0; round < 3; round++) {
             List<Socket> stalled = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                Socket s = slowClient(weir);
+                Socket s = slowClient();
                 s.getInputStream().readNBytes(1024);
                 stalled.add(s);
             }
             // They read no more, so no byte moves and the idle timeout closes them, pipes full; the backend's
             // writes then fail (reading them here would keep the bytes moving).
             int closed = 5 * (round + 1);
-            await().atMost(Duration.ofSeconds(10)).until(() -> backend.failures().size() == closed);
+            await().atMost(Duration.ofSeconds(10)).until(() -> streaming.failures().size() == closed);
             for (Socket s : stalled) {
                 s.close();
             }
