@@ -31,9 +31,9 @@ import java.lang.reflect.Method;
  * writes, edge-triggered EPOLLOUT is enough: Netty arms it only once the socket has refused bytes, so the room
  * that frees up later is a new edge.
  *
- * <p>A read asked after the FIN is dropped here, whoever asks (splice turns auto-read back on after each chunk
- * it writes): there is nothing left to read, and on epoll it would re-arm EPOLLIN, which is the interest change
- * that fails when the socket was removed, and which on a socket at EOF would wake the loop on every turn.
+ * <p>A read asked after the FIN is dropped here, whoever asks: there is nothing left to read, and on epoll it
+ * would re-arm EPOLLIN, which is the interest change that fails when the socket was removed, and which on a
+ * socket at EOF would wake the loop on every turn.
  */
 @ChannelHandler.Sharable
 public final class HalfClosure extends ChannelDuplexHandler {
@@ -61,8 +61,12 @@ public final class HalfClosure extends ChannelDuplexHandler {
         }
     }
 
-    /** A no-op on other transports, which keep a socket registered whatever its interest. */
-    private static void keepRegistered(Channel ch) {
+    /**
+     * Keeps {@code ch} in epoll once its interest set empties. Also for a channel registered again after a FIN,
+     * since deregistering resets its interest. A no-op on other transports, which keep a socket registered
+     * whatever its interest.
+     */
+    public static void keepRegistered(Channel ch) {
         if (SET_FLAG == null || !(ch instanceof AbstractEpollStreamChannel epoll) || !ch.isOpen()) {
             return;
         }

@@ -8,7 +8,8 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Sits on both channels of a {@link TcpSession} and hands it their reads, half-closes, errors and closes (reads
- * asked after a FIN are dropped by {@link io.weir.proxy.HalfClosure}, first on both channels).
+ * asked after a FIN are dropped by {@link io.weir.proxy.HalfClosure}, first on both channels). A spliced session's
+ * channels leave Netty once its {@link SplicePump} has them, and from then on nothing reaches this handler.
  */
 final class Relay extends ChannelInboundHandlerAdapter {
 

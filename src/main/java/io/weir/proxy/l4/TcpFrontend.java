@@ -3,15 +3,19 @@ package io.weir.proxy.l4;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
+import io.weir.config.ProxyProtocolVersion;
 import io.weir.proxy.ProxyHeaderWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
 
 /**
  * The last handler of a downstream tcp connection until its upstream is connected. It sees the connection
@@ -110,17 +114,23 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
         }
         upstream.pipeline().addLast(new Relay(session));
         ctx.pipeline().replace(this, "relay", new Relay(session));
-        cluster.config().proxyProtocol().ifPresent(version -> {
+        ChannelFuture written = upstream.newSucceededFuture();
+        Optional<ProxyProtocolVersion> proxyProtocol = cluster.config().proxyProtocol();
+        if (proxyProtocol.isPresent()) {
             ConnectionAddresses addresses = ConnectionAddresses.of(downstream);
-            upstream.write(ProxyHeaderWriter.write(version, addresses.source(), addresses.destination(),
-                    upstream.alloc()));
-        });
+            written = upstream.write(ProxyHeaderWriter.write(proxyProtocol.get(), addresses.source(),
+                    addresses.destination(), upstream.alloc()));
+        }
         if (replay != null) {
-            upstream.write(replay);
+            written = upstream.write(replay);
             replay = null;
         }
         upstream.flush();
-        session.start(context.transport().splice(), inputShutdown);
+        if (context.transport().splice() && !inputShutdown && TcpSession.canSplice(downstream, upstream)) {
+            session.splice(written);
+        } else {
+            session.copy(inputShutdown);
+        }
         IdleTimer.watch(session, context.config().idleTimeout().toNanos());
     }
 

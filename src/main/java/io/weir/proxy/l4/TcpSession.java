@@ -3,41 +3,32 @@ package io.weir.proxy.l4;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-
 /**
  * One proxied TCP connection once its upstream is connected: the two channels, on one event loop. It moves
- * the bytes (splice or copy), mirrors each side's half-close onto the other, turns an abnormal end of one side
- * into a reset of the other, and closes both when both directions are done.
+ * the bytes (in the kernel with a {@link SplicePump}, or copied through Netty's buffers), mirrors each side's
+ * half-close onto the other, turns an abnormal end of one side into a reset of the other, and closes both when
+ * both directions are done.
  *
  * <p>Only touched from the event loop of its channels.
  */
 final class TcpSession {
 
     private static final Logger log = LoggerFactory.getLogger(TcpSession.class);
-    private static final int DRAIN_CHUNK = 64 * 1024;
-    /**
-     * The most one splice moves from a socket into the pipe. Netty splices in until a call returns 0, asking
-     * each time for what is left of this amount: at 64 KiB the first call fills the pipe (16 slots, 60 KiB of
-     * a TCP stream's 4 KiB pages) and the second fails with EAGAIN on the full pipe, a whole syscall with its
-     * socket lock for nothing. At 60 KiB the first call usually moves it all and the second asks for 0 bytes,
-     * which the kernel answers before touching either file.
-     */
-    private static final FixedRecvByteBufAllocator SPLICE_CHUNK = new FixedRecvByteBufAllocator(15 * 4096);
 
     private final Channel downstream;
     private final Channel upstream;
+    /** Null when copying. */
+    private SplicePump pump;
     private boolean spliced;
+    private boolean copied;
     private boolean closing;
     private boolean downstreamEof;
     private boolean upstreamEof;
@@ -76,46 +67,69 @@ final class TcpSession {
         return side == downstream ? upstream : downstream;
     }
 
+    /** Both sockets are epoll ones, so the bytes can move in the kernel. */
+    static boolean canSplice(Channel downstream, Channel upstream) {
+        return downstream instanceof EpollSocketChannel && upstream instanceof EpollSocketChannel;
+    }
+
     /**
-     * Starts moving bytes both ways: in the kernel when both sockets are epoll ones, else through buffers.
-     * {@code downstreamEnded}: the client's FIN came before the upstream was connected, so only the upstream
-     * is read and the FIN is passed on at once.
+     * Starts moving bytes both ways through buffers. {@code downstreamEnded}: the client's FIN came before the
+     * upstream was connected, so only the upstream is read and the FIN is passed on at once.
      */
-    void start(boolean splice, boolean downstreamEnded) {
+    void copy(boolean downstreamEnded) {
         if (downstreamEnded) {
-            spliced = false;
             upstream.read();
             inputShutdown(downstream);
-        } else if (splice && downstream instanceof EpollSocketChannel down
-                && upstream instanceof EpollSocketChannel up) {
-            spliced = true;
-            if (record != null) {
-                record.spliced();
-            }
-            // splice needs level-triggered epoll; with AUTO_READ on, Netty pauses reading itself while the
-            // target socket is full, so splice keeps the same backpressure as read-after-write.
-            for (EpollSocketChannel ch : new EpollSocketChannel[] {down, up}) {
-                ch.config().setEpollMode(EpollMode.LEVEL_TRIGGERED);
-                ch.config().setRecvByteBufAllocator(SPLICE_CHUNK);
-            }
-            down.spliceTo(up, Integer.MAX_VALUE).addListener(f -> spliceEnded(f.cause(), down));
-            up.spliceTo(down, Integer.MAX_VALUE).addListener(f -> spliceEnded(f.cause(), up));
-            down.config().setAutoRead(true);
-            up.config().setAutoRead(true);
         } else {
             downstream.read();
             upstream.read();
         }
     }
 
-    private void spliceEnded(Throwable cause, Channel from) {
-        if (cause != null && !closing) {
-            abort(from, cause);
+    /**
+     * Starts moving bytes both ways in the kernel (see {@link SplicePump}) once {@code written}, the last of what
+     * Weir wrote upstream first (PROXY header, replayed ClientHello), has left Netty's buffers.
+     */
+    void splice(ChannelFuture written) {
+        pump = new SplicePump(this, (EpollSocketChannel) downstream, (EpollSocketChannel) upstream);
+        written.addListener(f -> {
+            if (f.isSuccess()) {
+                pump.start();
+            } else {
+                abort(upstream, f.cause());
+            }
+        });
+    }
+
+    /** The pump has the sockets: bytes no longer pass Weir, and only the kernel knows when they last moved. */
+    void splicing() {
+        spliced = true;
+        if (record != null) {
+            record.spliced();
+        }
+    }
+
+    /** Netty moved bytes or a FIN through this session while the pump was taking the channels from it. */
+    boolean copiedDuringHandover() {
+        return copied;
+    }
+
+    /**
+     * The pump gave the channels back to Netty: copy from now on. Reads are asked again except where the FIN is
+     * in (a write still in flight asks for its own, so at worst one read more than copy mode keeps in flight).
+     */
+    void copyFromNowOn() {
+        pump = null;
+        for (Channel side : new Channel[] {downstream, upstream}) {
+            if (!((DuplexChannel) side).isInputShutdown()) {
+                side.read();
+            }
         }
     }
 
     /** Copy mode: bytes read from {@code from} are written to its peer; the next read waits for the write. */
     void forward(Channel from, Object msg) {
+        copied = true;
         lastActivityNanos = System.nanoTime();
         if (record != null) {
             count(from, ((ByteBuf) msg).readableBytes());
@@ -147,16 +161,14 @@ final class TcpSession {
         if (from == downstream ? downstreamEof : upstreamEof) {
             return;
         }
+        copied = true;
         if (from == downstream) {
             downstreamEof = true;
         } else {
             upstreamEof = true;
         }
         Channel to = peer(from);
-        if (spliced) {
-            drainAfterFin((EpollSocketChannel) from, to);
-        }
-        // An empty write is queued behind pending data (buffers or splice tasks), so the FIN follows the bytes.
+        // An empty write is queued behind pending data, so the FIN follows the bytes.
         to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess() || !(to instanceof DuplexChannel duplex)) {
                 close(f.isSuccess() ? "ok" : (to == downstream ? "downstream" : "upstream") + " write failed: "
@@ -171,32 +183,6 @@ final class TcpSession {
         });
     }
 
-    /**
-     * Netty ends splicing at the peer's FIN after one batch (it shuts the input down on EPOLLRDHUP), while the
-     * rest of what the peer sent before its FIN still waits in the socket. Everything before a FIN is already
-     * in the receive queue when the FIN is seen, and Linux still hands it out after SHUT_RD, so it is read
-     * here, at once, and written behind the spliced bytes. Bounded by the socket's receive buffer.
-     */
-    private static void drainAfterFin(EpollSocketChannel from, Channel to) {
-        while (true) {
-            ByteBuf buf = from.alloc().directBuffer(DRAIN_CHUNK);
-            int n;
-            try {
-                ByteBuffer nio = buf.internalNioBuffer(0, buf.capacity());
-                n = from.fd().read(nio, nio.position(), nio.limit());
-            } catch (IOException e) {
-                n = -1;
-            }
-            if (n <= 0) {
-                buf.release();
-                break;
-            }
-            buf.writerIndex(n);
-            to.write(buf, to.voidPromise());
-        }
-        to.flush();
-    }
-
     /** One side failed (reset, write error): reset the other too, so the failure is not mistaken for an end. */
     void abort(Channel failed, Throwable cause) {
         if (closing) {
@@ -205,6 +191,7 @@ final class TcpSession {
         log.debug("tcp {} → {}: {} side failed, resetting the other: {}", downstream.remoteAddress(),
                 upstream.remoteAddress(), failed == downstream ? "downstream" : "upstream", cause.toString());
         closing = true;
+        stopSplicing();
         terminated((failed == downstream ? "downstream" : "upstream") + " error: " + cause.getMessage());
         reset(peer(failed));
         failed.close();
@@ -218,6 +205,7 @@ final class TcpSession {
 
     /** A side closed without our asking (e.g. after an error): the other is reset. */
     void closed(Channel side) {
+        stopSplicing();
         if (!closing) {
             closing = true;
             terminated((side == downstream ? "downstream" : "upstream") + " closed");
@@ -229,8 +217,16 @@ final class TcpSession {
     void close(String why) {
         terminated(why);
         closing = true;
+        stopSplicing();
         downstream.close();
         upstream.close();
+    }
+
+    /** Before any close: the pump's epoll registrations must be gone before the fd numbers can be reused. */
+    private void stopSplicing() {
+        if (pump != null) {
+            pump.stop();
+        }
     }
 
     /** SO_LINGER 0 makes the close send RST instead of FIN. */

@@ -23,7 +23,7 @@ public final class Tunnels {
         downstream.pipeline().addLast(new Relay(session));
         upstream.pipeline().addLast(new Relay(session));
         removeCodecs.run();
-        session.start(false, false);
+        session.copy(false);
         // A tunnel with no traffic either way for this long is closed, like an idle tcp connection.
         IdleTimer.watch(session, idleTimeout.toNanos());
     }

@@ -12,7 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -181,11 +180,11 @@ class TcpProxyTest {
             c.shutdownOutput();
             byte[] reply = c.socket().getInputStream().readAllBytes();
             assertThat(reply.length).isEqualTo(replySize);
-            assertPattern(reply, i, replySize);
+            BytePattern.check(reply, i, replySize);
         }
     }
 
-    /** Reads each connection's request to its FIN, then writes {@link #patternByte} bytes and closes. */
+    /** Reads each connection's request to its FIN, then writes {@link BytePattern} bytes and closes. */
     private static final class ReplyAfterFinBackend implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 
@@ -194,7 +193,7 @@ class TcpProxyTest {
                 for (int seed = 0; !server.isClosed(); seed++) {
                     try (Socket s = server.accept()) {
                         s.getInputStream().readAllBytes();
-                        sendPattern(s.getOutputStream(), seed, replySize);
+                        BytePattern.send(s.getOutputStream(), seed, replySize);
                     } catch (IOException e) {
                         return;
                     }
@@ -221,29 +220,9 @@ class TcpProxyTest {
         return base + (i * 7919 + round * 104_729) % (base / 2 + 1);
     }
 
-    /** Position-dependent bytes, all above 0x7F so the echo backend never mistakes them for "reset". */
-    private static byte patternByte(int seed, int pos) {
-        int h = (pos + seed * 0x9E3779B9) * 0x85EBCA6B;
-        h ^= h >>> 13;
-        return (byte) (0x80 | (h & 0x7F));
-    }
-
     private static void sendPatternThenFin(TcpClient c, int seed, int size) throws IOException {
-        sendPattern(c.socket().getOutputStream(), seed, size);
+        BytePattern.send(c.socket().getOutputStream(), seed, size);
         c.shutdownOutput();
-    }
-
-    private static void sendPattern(OutputStream out, int seed, int size) throws IOException {
-        byte[] chunk = new byte[16 * 1024];
-        for (int sent = 0; sent < size; ) {
-            int n = Math.min(chunk.length, size - sent);
-            for (int k = 0; k < n; k++) {
-                chunk[k] = patternByte(seed, sent + k);
-            }
-            out.write(chunk, 0, n);
-            sent += n;
-        }
-        out.flush();
     }
 
     private static void assertEchoOfPattern(TcpClient c, int seed, int size) throws IOException {
@@ -251,17 +230,8 @@ class TcpProxyTest {
         byte[] reply = c.socket().getInputStream().readAllBytes();
         byte[] eof = "<eof>".getBytes(StandardCharsets.US_ASCII);
         assertThat(reply.length).as("bytes echoed for a stream of %d", size).isEqualTo(size + eof.length);
-        assertPattern(reply, seed, size);
+        BytePattern.check(reply, seed, size);
         assertThat(Arrays.copyOfRange(reply, size, reply.length)).isEqualTo(eof);
-    }
-
-    /** The first {@code size} bytes are {@link #patternByte}s of {@code seed} (a loop: AssertJ on MiBs is slow). */
-    private static void assertPattern(byte[] bytes, int seed, int size) {
-        for (int pos = 0; pos < size; pos++) {
-            if (bytes[pos] != patternByte(seed, pos)) {
-                throw new AssertionError("a stream of " + size + " bytes differs at byte " + pos);
-            }
-        }
     }
 
     @ParameterizedTest(name = "splice={0}")
