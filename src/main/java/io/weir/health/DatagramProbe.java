@@ -4,7 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,7 +14,6 @@ import io.weir.config.HealthCheckConfig;
 import io.weir.runtime.Transport;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -23,23 +21,20 @@ import java.util.function.Consumer;
  * comes back starting with {@code expect} (any reply, without it). A port nobody listens on answers with an
  * ICMP port unreachable, which a connected socket reports as refused: that fails at once, not at the timeout.
  */
-final class DatagramProbe implements Probe {
+final class DatagramProbe extends ChannelProbe {
 
     private final EventLoop loop;
     private final Transport transport;
     private final InetSocketAddress address;
     private final HealthCheckConfig config;
-    private final byte[] send;
-    private final byte[] expect;
-    private Channel channel;
+    private final SendExpect bytes;
 
     DatagramProbe(EventLoop loop, Transport transport, InetSocketAddress address, HealthCheckConfig config) {
         this.loop = loop;
         this.transport = transport;
         this.address = address;
         this.config = config;
-        this.send = config.send().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
-        this.expect = config.expect().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
+        this.bytes = new SendExpect(config);
     }
 
     @Override
@@ -53,21 +48,13 @@ final class DatagramProbe implements Probe {
                 connect.channel().close();
                 return;
             }
-            connect.channel().writeAndFlush(Unpooled.wrappedBuffer(send)).addListener(w -> {
+            connect.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes.send())).addListener(w -> {
                 if (!w.isSuccess()) {
                     done.accept(ProbeResult.fail(Reasons.of(w.cause(), config.timeout())));
                     connect.channel().close();
                 }
             });
         });
-    }
-
-    @Override
-    public void cancel() {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
     }
 
     /** Judges the first datagram that comes back. */
@@ -82,16 +69,8 @@ final class DatagramProbe implements Probe {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 ByteBuf payload = msg instanceof DatagramPacket packet ? packet.content() : (ByteBuf) msg;
-                int n = Math.min(payload.readableBytes(), expect.length);
-                byte[] start = ByteBufUtil.getBytes(payload, payload.readerIndex(), n);
-                String got = new String(start, StandardCharsets.UTF_8);
-                if (n == expect.length && java.util.Arrays.equals(start, expect)) {
-                    done.accept(ProbeResult.pass("replied " + payload.readableBytes() + " bytes"
-                            + (expect.length > 0 ? " starting " + printable(got) : "")));
-                } else {
-                    done.accept(ProbeResult.fail("replied " + printable(got) + ", expected "
-                            + printable(new String(expect, StandardCharsets.UTF_8))));
-                }
+                int n = Math.min(payload.readableBytes(), bytes.expectLength());
+                done.accept(bytes.judge(ByteBufUtil.getBytes(payload, payload.readerIndex(), n)));
             } finally {
                 ReferenceCountUtil.release(msg);
             }
@@ -103,9 +82,5 @@ final class DatagramProbe implements Probe {
             done.accept(ProbeResult.fail(Reasons.of(cause, config.timeout())));
             ctx.close();
         }
-    }
-
-    private static String printable(String s) {
-        return "'" + s.replace("\r", "\\r").replace("\n", "\\n") + "'";
     }
 }

@@ -41,7 +41,7 @@ import java.util.function.Consumer;
  * knowledge, or TLS with ALPN h2 when the cluster has {@code tls}); the endpoint passes when the call ends with
  * grpc-status 0 and the answer is SERVING.
  */
-final class GrpcProbe implements Probe {
+final class GrpcProbe extends ChannelProbe {
 
     private static final String[] GRPC_CODES = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
         "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
@@ -52,7 +52,6 @@ final class GrpcProbe implements Probe {
     private final Endpoint endpoint;
     private final HealthCheckConfig config;
     private final Optional<UpstreamTlsConfig> tls;
-    private Channel channel;
 
     GrpcProbe(Bootstrap bootstrap, Endpoint endpoint, HealthCheckConfig config, Optional<UpstreamTlsConfig> tls) {
         this.bootstrap = bootstrap;
@@ -87,14 +86,6 @@ final class GrpcProbe implements Probe {
                         }
                     });
         });
-    }
-
-    @Override
-    public void cancel() {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
     }
 
     private Http2Headers requestHeaders() {

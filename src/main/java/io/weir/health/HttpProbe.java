@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * {@code type: http}: one request on a fresh connection ({@code Connection: close}); the endpoint passes
  * on an expected status and, when {@code body_contains} is set, a body holding that text.
  */
-final class HttpProbe implements Probe {
+final class HttpProbe extends ChannelProbe {
 
     /** How much of a response body is searched for {@code body_contains}. */
     static final int MAX_BODY = 64 * 1024;
@@ -40,7 +40,6 @@ final class HttpProbe implements Probe {
     private final Bootstrap bootstrap;
     private final Endpoint endpoint;
     private final HealthCheckConfig config;
-    private Channel channel;
 
     /** The cluster's re-encryption: an endpoint that speaks only TLS is checked over TLS, verified the same way. */
     private final Optional<UpstreamTlsConfig> tls;
@@ -68,14 +67,6 @@ final class HttpProbe implements Probe {
                 done.accept(ProbeResult.fail(Reasons.of(f.cause(), config.timeout())));
             }
         });
-    }
-
-    @Override
-    public void cancel() {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
     }
 
     private FullHttpRequest request() {

@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInitializer;
 import io.weir.config.HealthCheckConfig;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -19,21 +18,18 @@ import java.util.function.Consumer;
  * starts with the expected bytes — so a Redis endpoint is checked with {@code PING} → {@code +PONG}, not just
  * an open port.
  */
-final class SendExpectProbe implements Probe {
+final class SendExpectProbe extends ChannelProbe {
 
     private final Bootstrap bootstrap;
     private final InetSocketAddress address;
     private final HealthCheckConfig config;
-    private final byte[] send;
-    private final byte[] expect;
-    private Channel channel;
+    private final SendExpect bytes;
 
     SendExpectProbe(Bootstrap bootstrap, InetSocketAddress address, HealthCheckConfig config) {
         this.bootstrap = bootstrap;
         this.address = address;
         this.config = config;
-        this.send = config.send().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
-        this.expect = config.expect().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
+        this.bytes = new SendExpect(config);
     }
 
     @Override
@@ -50,28 +46,20 @@ final class SendExpectProbe implements Probe {
                 done.accept(ProbeResult.fail(Reasons.of(f.cause(), config.timeout())));
                 return;
             }
-            if (send.length > 0) {
-                connect.channel().writeAndFlush(Unpooled.wrappedBuffer(send));
+            if (bytes.send().length > 0) {
+                connect.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes.send()));
             }
-            if (expect.length == 0) {
-                done.accept(ProbeResult.pass("connected, sent " + send.length + " bytes"));
+            if (bytes.expectLength() == 0) {
+                done.accept(ProbeResult.pass("connected, sent " + bytes.send().length + " bytes"));
                 connect.channel().close();
             }
         });
     }
 
-    @Override
-    public void cancel() {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
-    }
-
     /** Collects the reply until it is as long as the expected prefix, then judges it. */
     private final class Reply extends ChannelInboundHandlerAdapter {
         private final Consumer<ProbeResult> done;
-        private final byte[] got = new byte[expect.length];
+        private final byte[] got = new byte[bytes.expectLength()];
         private int length;
 
         Reply(Consumer<ProbeResult> done) {
@@ -89,10 +77,7 @@ final class SendExpectProbe implements Probe {
                 buf.release();
             }
             if (length == got.length) {
-                String reply = new String(got, StandardCharsets.UTF_8);
-                done.accept(java.util.Arrays.equals(got, expect) ? ProbeResult.pass("replied " + printable(reply))
-                        : ProbeResult.fail("replied " + printable(reply) + ", expected " + printable(
-                                new String(expect, StandardCharsets.UTF_8))));
+                done.accept(bytes.judge(got));
                 ctx.close();
             }
         }
@@ -109,9 +94,5 @@ final class SendExpectProbe implements Probe {
             done.accept(ProbeResult.fail(Reasons.of(cause, config.timeout())));
             ctx.close();
         }
-    }
-
-    private static String printable(String s) {
-        return "'" + s.replace("\r", "\\r").replace("\n", "\\n") + "'";
     }
 }

@@ -1,7 +1,6 @@
 package io.weir.health;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.weir.config.HealthCheckConfig;
 
@@ -9,12 +8,11 @@ import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
 /** {@code type: tcp}: the endpoint passes when it accepts a connection, which is closed at once. */
-final class TcpProbe implements Probe {
+final class TcpProbe extends ChannelProbe {
 
     private final Bootstrap bootstrap;
     private final InetSocketAddress address;
     private final HealthCheckConfig config;
-    private Channel channel;
 
     TcpProbe(Bootstrap bootstrap, InetSocketAddress address, HealthCheckConfig config) {
         this.bootstrap = bootstrap;
@@ -34,13 +32,5 @@ final class TcpProbe implements Probe {
             }
             connect.channel().close();
         });
-    }
-
-    @Override
-    public void cancel() {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
     }
 }
