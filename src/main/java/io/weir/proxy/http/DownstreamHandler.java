@@ -26,13 +26,12 @@ import java.util.concurrent.TimeUnit;
 final class DownstreamHandler extends RequestDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(DownstreamHandler.class);
+    /** How long an idle connection stays open once shutdown begins, for a request already on its way. */
+    static final long IDLE_CLOSE_GRACE_MILLIS = 1000;
 
     private final DownstreamTimeouts timeouts;
     private final StrictRequestDecoder decoder;
     private final DownstreamResponseEncoder encoder;
-    /** How long an idle connection stays open once shutdown begins, for a request already on its way. */
-    static final long IDLE_CLOSE_GRACE_MILLIS = 1000;
-
     /** Shutting down: finish the request in flight, answer it with {@code Connection: close}, then close. */
     private boolean closeAfterExchange;
 

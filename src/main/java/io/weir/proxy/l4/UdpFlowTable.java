@@ -108,10 +108,13 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
         return state == EndpointState.UNHEALTHY || state == EndpointState.EJECTED;
     }
 
-    /** The flow on a failed endpoint, on another endpoint when the cluster has one; else as it was. */
+    /**
+     * The flow on a failed endpoint, on another endpoint when the cluster has a serving one; else as it was (in
+     * panic mode the balancer hands out failed endpoints too, and hopping between them would only churn sockets).
+     */
     private UdpFlow moved(UdpFlow flow) {
         Endpoint other = pick(flow.client());
-        if (other == null || other == flow.endpoint()) {
+        if (other == null || other == flow.endpoint() || failed(other)) {
             return flow;
         }
         remove(flow, "endpoint " + flow.endpoint().id() + " " + flow.endpoint().state().name().toLowerCase(Locale.ROOT)
