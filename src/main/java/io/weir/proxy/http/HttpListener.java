@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.weir.config.ListenerConfig;
 import io.weir.proxy.AcceptingSocket;
+import io.weir.proxy.l4.Tunnels;
 import io.weir.runtime.ListenSockets;
 
 import java.net.InetSocketAddress;
@@ -68,7 +69,8 @@ public final class HttpListener {
 
     /**
      * Asks every open connection to close once its request in flight is answered (idle ones after a short grace);
-     * an HTTP/2 connection sends GOAWAY and closes when its streams in flight have finished.
+     * an HTTP/2 connection sends GOAWAY and closes when its streams in flight have finished; a WebSocket tunnel
+     * is left to end on its own.
      * Call after {@link #unbind}; the future completes when every one of them has closed.
      */
     public ChannelGroupFuture closeGracefully() {
@@ -78,6 +80,9 @@ public final class HttpListener {
                 DownstreamHandler handler = ch.pipeline().get(DownstreamHandler.class);
                 if (handler != null) {
                     handler.closeGracefully();
+                } else if (Tunnels.isTunnel(ch)) {
+                    // An open WebSocket, like a request in flight, goes on until it ends or the shutdown's
+                    // timeout cuts it.
                 } else {
                     // HTTP/2: the frame codec's close is the graceful one (GOAWAY, then wait for the streams).
                     ch.close();

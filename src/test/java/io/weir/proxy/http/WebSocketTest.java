@@ -24,9 +24,11 @@ import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A WebSocket through Weir: the handshake is forwarded, then frames flow both ways through a tunnel. */
 class WebSocketTest extends SocketTest {
@@ -131,6 +133,30 @@ class WebSocketTest extends SocketTest {
         Client client = new Client(weir(server, "idle_timeout: 300ms", ""));
         // Nothing is sent: Weir closes the tunnel, and the client learns of it.
         client.closed.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aGracefulShutdownLetsAnOpenTunnelRunUntilItsTimeout() throws Exception {
+        EchoServer server = track(new EchoServer());
+        WeirHarness weir = weir(server, "", "");
+        Client client = new Client(weir);
+        client.echoes("before");
+        java.util.concurrent.CompletableFuture<Boolean> shutdown = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> weir.weir().shutdownGracefully(Duration.ofSeconds(2)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> refusesConnections(weir.port()));
+        // Like a request in flight, the open WebSocket goes on; shutdown_timeout is what ends it.
+        client.echoes("during");
+        assertThat(shutdown.get(20, TimeUnit.SECONDS)).as("cut at the timeout, not finished").isFalse();
+        client.closed.get(20, TimeUnit.SECONDS);
+    }
+
+    private static boolean refusesConnections(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     @Test
