@@ -40,6 +40,10 @@ final class HealthBinder {
         return new HealthConfig(check, outlier, panic);
     }
 
+    private static boolean beyondOneByte(String s) {
+        return s.chars().anyMatch(c -> c > 0xff);
+    }
+
     private HealthCheckConfig check(YamlMap m) {
         HealthCheckConfig.Type type = m.enumValue("type", HealthCheckConfig.Type.class)
                 .orElse(HealthCheckConfig.DEFAULT_TYPE);
@@ -99,6 +103,11 @@ final class HealthBinder {
                 .orElse(HealthCheckConfig.DEFAULT_INITIAL_STATE);
         Optional<String> send = m.nonEmptyString("send");
         Optional<String> expect = m.nonEmptyString("expect");
+        for (String key : List.of("send", "expect")) {
+            m.nonEmptyString(key).filter(HealthBinder::beyondOneByte).ifPresent(v -> m.problems().at(
+                    m.get(key).get(), "health_check: " + key + " is sent and compared byte for byte, one byte a "
+                            + "character: write bytes above 0x7f as \\xNN escapes, not characters beyond \\xff"));
+        }
         Optional<String> service = m.convert("service", HealthBinder::grpcService);
         return new HealthCheckConfig(type, path, method, host, extra, statuses, body, interval, jitter, timeout,
                 rise, fall, initial, send, expect, service);

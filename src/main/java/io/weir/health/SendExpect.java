@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * What a {@code send}/{@code expect} check sends and how it judges the reply: passing when the reply starts with
- * the expected bytes. Shared by the tcp and udp probes.
+ * the expected bytes. Shared by the tcp and udp probes. Each character of the configured strings is one byte
+ * (ISO-8859-1), so a binary query is written with YAML's {@code \xNN} escapes and means exactly those bytes.
  */
 final class SendExpect {
 
@@ -21,7 +22,7 @@ final class SendExpect {
     }
 
     private static byte[] bytes(Optional<String> text) {
-        return text.map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
+        return text.map(s -> s.getBytes(StandardCharsets.ISO_8859_1)).orElse(new byte[0]);
     }
 
     byte[] send() {
@@ -35,12 +36,12 @@ final class SendExpect {
 
     /** The verdict on a reply whose first bytes are {@code start} (as many as {@link #expectLength}, or fewer). */
     ProbeResult judge(byte[] start) {
-        String reply = printable(new String(start, StandardCharsets.UTF_8));
+        String reply = printable(new String(start, StandardCharsets.ISO_8859_1));
         if (Arrays.equals(start, expect)) {
             return ProbeResult.pass("replied " + reply);
         }
         return ProbeResult.fail("replied " + reply + ", expected " + printable(new String(expect,
-                StandardCharsets.UTF_8)));
+                StandardCharsets.ISO_8859_1)));
     }
 
     private static String printable(String s) {

@@ -51,6 +51,44 @@ class DatagramCheckTest extends SocketTest {
     }
 
     @Test
+    void aBinaryQueryIsSentByteForByte() throws Exception {
+        // Answers "\x12\x34 ok" only to exactly the bytes 12 34 01 FF: a DNS-like binary question.
+        try (DatagramSocket strict = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[512];
+                while (!strict.isClosed()) {
+                    try {
+                        java.net.DatagramPacket in = new java.net.DatagramPacket(buf, buf.length);
+                        strict.receive(in);
+                        byte[] got = java.util.Arrays.copyOf(in.getData(), in.getLength());
+                        byte[] reply = java.util.Arrays.equals(got, new byte[] {0x12, 0x34, 0x01, (byte) 0xff})
+                                ? new byte[] {0x12, 0x34, ' ', 'o', 'k'} : new byte[] {'n', 'o'};
+                        strict.send(new java.net.DatagramPacket(reply, reply.length, in.getSocketAddress()));
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            WeirHarness weir = track(WeirHarness.start("""
+                    listeners:
+                      - name: dns
+                        protocol: udp
+                        listen: 127.0.0.1:0
+                        cluster: echo
+                    clusters:
+                      - name: echo
+                        panic_threshold: 0
+                        health_check: { type: udp, send: "\\x12\\x34\\x01\\xff", expect: "\\x12\\x34 ok",
+                                        interval: 100ms, healthy_threshold: 1, unhealthy_threshold: 1 }
+                        endpoints: [ "127.0.0.1:%d" ]
+                    """.formatted(strict.getLocalPort())));
+            await().atMost(Duration.ofSeconds(10)).until(() -> only(weir).state() == EndpointState.HEALTHY);
+        }
+    }
+
+    @Test
     void anEndpointThatAnswersSomethingElseIsUnhealthy() throws Exception {
         UdpEchoServer other = track(UdpEchoServer.named("other"));
         WeirHarness weir = weir(other.address(), "echo ");
