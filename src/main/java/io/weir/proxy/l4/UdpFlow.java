@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
 import io.weir.runtime.Transport;
 
@@ -38,6 +39,8 @@ final class UdpFlow {
     private final String clusterName;
     private final ConnectionObserver observer;
     private long connectNanos = -1;
+    /** The cluster this flow's endpoint was last seen in (its table's, as reloads replace it). */
+    Cluster seenIn;
     private long bytesIn;
     private long bytesOut;
 

@@ -86,8 +86,11 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         InetSocketAddress client = packet.sender();
         UdpFlow flow = flows.get(client);
-        if (flow != null && failed(flow.endpoint())) {
-            flow = moved(flow);
+        if (flow != null) {
+            String leaving = whyLeave(flow);
+            if (leaving != null) {
+                flow = moved(flow, leaving);
+            }
         }
         if (flow == null) {
             flow = open(client, pick(client));
@@ -99,10 +102,28 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
     }
 
     /**
-     * Failing active checks, or ejected by outlier detection. A flow lives as long as its client keeps sending,
-     * so without moving it a game or media client would send into a dead endpoint for as long as it plays. A
-     * draining endpoint keeps its flows: draining means no new ones.
+     * Why a flow should leave its endpoint: the endpoint fails its active checks, outlier detection ejected it,
+     * or a reload (or the admin API) took it out of the cluster; null while it serves. A flow lives as long as
+     * its client keeps sending, so without moving a game or media client would send into a dead or
+     * decommissioned endpoint for as long as it plays. A draining endpoint keeps its flows: draining means no
+     * new ones.
      */
+    private String whyLeave(UdpFlow flow) {
+        Endpoint endpoint = flow.endpoint();
+        if (failed(endpoint)) {
+            return endpoint.state().name().toLowerCase(Locale.ROOT);
+        }
+        Cluster now = this.cluster;
+        if (flow.seenIn != now) {
+            // Looked up once per flow and reload, not per datagram.
+            if (now.endpoint(endpoint.id()).isEmpty()) {
+                return "removed from cluster " + now.name();
+            }
+            flow.seenIn = now;
+        }
+        return null;
+    }
+
     private static boolean failed(Endpoint endpoint) {
         EndpointState state = endpoint.state();
         return state == EndpointState.UNHEALTHY || state == EndpointState.EJECTED;
@@ -112,13 +133,12 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
      * The flow on a failed endpoint, on another endpoint when the cluster has a serving one; else as it was (in
      * panic mode the balancer hands out failed endpoints too, and hopping between them would only churn sockets).
      */
-    private UdpFlow moved(UdpFlow flow) {
+    private UdpFlow moved(UdpFlow flow, String why) {
         Endpoint other = pick(flow.client());
         if (other == null || other == flow.endpoint() || failed(other)) {
             return flow;
         }
-        remove(flow, "endpoint " + flow.endpoint().id() + " " + flow.endpoint().state().name().toLowerCase(Locale.ROOT)
-                + ": moved to " + other.id());
+        remove(flow, "endpoint " + flow.endpoint().id() + " " + why + ": moved to " + other.id());
         return open(flow.client(), other);
     }
 
@@ -141,6 +161,7 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
             evictions++;
         }
         UdpFlow flow = new UdpFlow(client, endpoint, this, listener, transport, listenerName, cluster.name(), observer);
+        flow.seenIn = cluster;
         flows.put(client, flow);
         size = flows.size();
         return flow;

@@ -2,6 +2,7 @@ package io.weir.proxy.l4;
 
 import io.weir.cluster.Endpoint;
 import io.weir.cluster.EndpointState;
+import io.weir.config.ConfigLoader;
 import io.weir.testing.UdpEchoServer;
 import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -13,9 +14,11 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -142,6 +145,32 @@ class UdpProxyTest {
         assertThat(ask(c1, weir, "1 kept")[1]).as("c1's flow survived").isEqualTo(r1[1]);
         assertThat(ask(c2, weir, "2 back")[1]).as("c2's flow was evicted").isNotEqualTo(r2[1]);
         assertThat(outstanding(weir)).isEqualTo(2);
+    }
+
+    @Test
+    void aFlowMovesOffAnEndpointThatAReloadTookOut() throws Exception {
+        UdpEchoServer a = backend("a");
+        UdpEchoServer b = backend("b");
+        WeirHarness weir = start("", a, b);
+        DatagramSocket c = client();
+        String first = ask(c, weir, "hello")[0];
+        UdpEchoServer kept = first.equals("a") ? b : a;
+        String yaml = """
+                listeners:
+                  - name: dns
+                    protocol: udp
+                    listen: 127.0.0.1:0
+                    cluster: app
+                clusters:
+                  - name: app
+                    endpoints: [ "%s" ]
+                """.formatted(kept.address());
+        // The same listener (its address as configured is unchanged), a cluster without the flow's endpoint.
+        assertThat(weir.weir().reload(ConfigLoader.parse(yaml, Path.of("test.yaml"), Map.of())).ok()).isTrue();
+        // The endpoint may be decommissioned now: the flow goes where the cluster says, at its next datagram.
+        String[] after = ask(c, weir, "moved?");
+        assertThat(after[0]).isEqualTo(first.equals("a") ? "b" : "a");
+        assertThat(ask(c, weir, "again")[1]).as("one new flow, kept").isEqualTo(after[1]);
     }
 
     private static EndpointState state(WeirHarness weir, String address) {
