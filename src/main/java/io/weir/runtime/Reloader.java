@@ -165,7 +165,10 @@ final class Reloader {
             after.get(c.name()).ifPresent(c::retire);
             for (Endpoint e : c.endpoints()) {
                 if (!live.contains(e)) {
-                    changes.add("cluster " + c.name() + ": endpoint " + e.id() + " draining");
+                    // Still in the cluster under a new weight or balancer: the old object's connections drain.
+                    boolean stays = after.get(c.name()).flatMap(n -> n.endpoint(e.id())).isPresent();
+                    changes.add("cluster " + c.name() + ": endpoint " + e.id() + (stays
+                            ? " rebuilt (new weight or balancer); what it had in flight drains" : " draining"));
                     drainer.drain(c, e, c.config().drainTimeout());
                 }
             }

@@ -155,6 +155,9 @@ class EndpointWritesTest {
         HttpResponse<String> set = admin(weir, "POST", "/api/clusters/app/endpoints/" + a.address() + "/weight",
                 "{\"weight\": 7}");
         assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        // Rebuilt with the new weight, not taken out: the change does not read like a drain.
+        assertThat(set.body()).contains("endpoint " + a.address() + " rebuilt (new weight or balancer)")
+                .doesNotContain("draining");
         assertThat(weir.clusters().require("app").endpoint(a.address()).get().weight()).isEqualTo(7);
         assertThat(admin(weir, "GET", "/api/clusters", null).body()).contains("7");
         assertThat(admin(weir, "GET", "/api/diff", null).body()).contains("weights_changed")
