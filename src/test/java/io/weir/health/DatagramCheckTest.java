@@ -19,6 +19,11 @@ import static org.awaitility.Awaitility.await;
 class DatagramCheckTest extends SocketTest {
 
     private WeirHarness weir(String endpoint, String expect) throws Exception {
+        return weir(endpoint, "are you there", expect);
+    }
+
+    /** {@code send} and {@code expect} go into double-quoted YAML, where {@code \xNN} escapes are bytes. */
+    private WeirHarness weir(String endpoint, String send, String expect) throws Exception {
         return track(WeirHarness.start("""
                 listeners:
                   - name: dns
@@ -28,10 +33,10 @@ class DatagramCheckTest extends SocketTest {
                 clusters:
                   - name: echo
                     panic_threshold: 0
-                    health_check: { type: udp, send: "are you there", expect: "%s", interval: 100ms,
+                    health_check: { type: udp, send: "%s", expect: "%s", interval: 100ms,
                                     healthy_threshold: 1, unhealthy_threshold: 1 }
                     endpoints: [ "%s" ]
-                """.formatted(expect, endpoint)));
+                """.formatted(send, expect, endpoint)));
     }
 
     private static Endpoint only(WeirHarness weir) {
@@ -71,19 +76,7 @@ class DatagramCheckTest extends SocketTest {
             });
             t.setDaemon(true);
             t.start();
-            WeirHarness weir = track(WeirHarness.start("""
-                    listeners:
-                      - name: dns
-                        protocol: udp
-                        listen: 127.0.0.1:0
-                        cluster: echo
-                    clusters:
-                      - name: echo
-                        panic_threshold: 0
-                        health_check: { type: udp, send: "\\x12\\x34\\x01\\xff", expect: "\\x12\\x34 ok",
-                                        interval: 100ms, healthy_threshold: 1, unhealthy_threshold: 1 }
-                        endpoints: [ "127.0.0.1:%d" ]
-                    """.formatted(strict.getLocalPort())));
+            WeirHarness weir = weir("127.0.0.1:" + strict.getLocalPort(), "\\x12\\x34\\x01\\xff", "\\x12\\x34 ok");
             await().atMost(Duration.ofSeconds(10)).until(() -> only(weir).state() == EndpointState.HEALTHY);
         }
     }
