@@ -103,10 +103,10 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
 
     /**
      * Why a flow should leave its endpoint: the endpoint fails its active checks, outlier detection ejected it,
-     * or a reload (or the admin API) took it out of the cluster; null while it serves. A flow lives as long as
-     * its client keeps sending, so without moving a game or media client would send into a dead or
-     * decommissioned endpoint for as long as it plays. A draining endpoint keeps its flows: draining means no
-     * new ones.
+     * a reload (or the admin API) took it out of the cluster, or it has been draining for longer than the
+     * cluster's {@code drain_timeout}; null while it serves. A flow lives as long as its client keeps sending,
+     * so without moving a game or media client would send into a dead or decommissioned endpoint for as long
+     * as it plays. A draining endpoint keeps its flows until then, as a tcp connection gets until then to end.
      */
     private String whyLeave(UdpFlow flow) {
         Endpoint endpoint = flow.endpoint();
@@ -114,6 +114,10 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
             return endpoint.state().name().toLowerCase(Locale.ROOT);
         }
         Cluster now = this.cluster;
+        if (endpoint.state() == EndpointState.DRAINING
+                && System.nanoTime() - endpoint.drainingSinceNanos() >= now.config().drainTimeout().toNanos()) {
+            return "drained (drain_timeout " + now.config().drainTimeout().toMillis() + "ms)";
+        }
         if (flow.seenIn != now) {
             // Looked up once per flow and reload, not per datagram.
             if (now.endpoint(endpoint.id()).isEmpty()) {

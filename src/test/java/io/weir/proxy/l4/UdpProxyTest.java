@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -171,6 +172,20 @@ class UdpProxyTest {
         String[] after = ask(c, weir, "moved?");
         assertThat(after[0]).isEqualTo(first.equals("a") ? "b" : "a");
         assertThat(ask(c, weir, "again")[1]).as("one new flow, kept").isEqualTo(after[1]);
+    }
+
+    @Test
+    void aFlowOnADrainingEndpointMovesAtTheDrainTimeout() throws Exception {
+        UdpEchoServer a = backend("a");
+        UdpEchoServer b = backend("b");
+        WeirHarness weir = start("", "drain_timeout: 200ms\n", a, b);
+        DatagramSocket c = client();
+        String first = ask(c, weir, "hello")[0];
+        String drained = (first.equals("a") ? a : b).address();
+        boolean idle = weir.weir().drainEndpoint("app", drained).get(10, TimeUnit.SECONDS);
+        assertThat(idle).as("the flow still counts as in flight, so the drain ran to its timeout").isFalse();
+        // Past the drain timeout the flow leaves, as a tcp connection would be cut; here it moves instead.
+        assertThat(ask(c, weir, "moved?")[0]).isEqualTo(first.equals("a") ? "b" : "a");
     }
 
     private static EndpointState state(WeirHarness weir, String address) {
