@@ -14,15 +14,15 @@ public final class Tunnels {
     private Tunnels() {
     }
 
-    /**
-     * Relays bytes both ways from now on. The relays are added at the end of both pipelines first, then
-     * {@code removeCodecs} runs: bytes a removed decoder still held flow on into the relay, not into the void.
-     */
     /** Whether {@code ch} has become one end of a tunnel. */
     public static boolean isTunnel(Channel ch) {
         return ch.pipeline().get(Relay.class) != null;
     }
 
+    /**
+     * Relays bytes both ways from now on. The relays are added at the end of both pipelines first, then
+     * {@code removeCodecs} runs: bytes a removed decoder still held flow on into the relay, not into the void.
+     */
     public static void open(Channel downstream, Channel upstream, Duration idleTimeout, Runnable removeCodecs) {
         TcpSession session = new TcpSession(downstream, upstream);
         downstream.pipeline().addLast(new Relay(session));
