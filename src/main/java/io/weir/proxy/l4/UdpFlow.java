@@ -36,21 +36,20 @@ final class UdpFlow {
     private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
     private final String listenerName;
-    private final String clusterName;
+    /** The cluster the flow's endpoint was picked from, then the one it was last seen in as reloads replace it. */
+    Cluster seenIn;
     private final ConnectionObserver observer;
     private long connectNanos = -1;
-    /** The cluster this flow's endpoint was last seen in (its table's, as reloads replace it). */
-    Cluster seenIn;
     private long bytesIn;
     private long bytesOut;
 
     UdpFlow(InetSocketAddress client, Endpoint endpoint, UdpFlowTable table, Channel listener, Transport transport,
-            String listenerName, String clusterName, ConnectionObserver observer) {
+            String listenerName, Cluster cluster, ConnectionObserver observer) {
         this.client = client;
         this.endpoint = endpoint;
         this.table = table;
         this.listenerName = listenerName;
-        this.clusterName = clusterName;
+        this.seenIn = cluster;
         this.observer = observer;
         endpoint.requestStarted();
         ChannelFuture connect = new Bootstrap()
@@ -131,7 +130,7 @@ final class UdpFlow {
         upstream.close();
         endpoint.requestEnded(-1);
         if (observer != ConnectionObserver.NONE) {
-            observer.connectionEnded(new ConnectionOutcome(startMillis, "udp", client, listenerName, clusterName,
+            observer.connectionEnded(new ConnectionOutcome(startMillis, "udp", client, listenerName, seenIn.name(),
                     endpoint.id(), bytesIn, bytesOut, System.nanoTime() - startNanos, connectNanos, why));
         }
     }

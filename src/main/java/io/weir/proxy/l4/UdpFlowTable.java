@@ -110,11 +110,12 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
      */
     private String whyLeave(UdpFlow flow) {
         Endpoint endpoint = flow.endpoint();
-        if (failed(endpoint)) {
-            return endpoint.state().name().toLowerCase(Locale.ROOT);
+        EndpointState state = endpoint.state();
+        if (failed(state)) {
+            return state.name().toLowerCase(Locale.ROOT);
         }
         Cluster now = this.cluster;
-        if (endpoint.state() == EndpointState.DRAINING
+        if (state == EndpointState.DRAINING
                 && System.nanoTime() - endpoint.drainingSinceNanos() >= now.config().drainTimeout().toNanos()) {
             return "drained (drain_timeout " + now.config().drainTimeout().toMillis() + "ms)";
         }
@@ -128,8 +129,7 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
         return null;
     }
 
-    private static boolean failed(Endpoint endpoint) {
-        EndpointState state = endpoint.state();
+    private static boolean failed(EndpointState state) {
         return state == EndpointState.UNHEALTHY || state == EndpointState.EJECTED;
     }
 
@@ -139,7 +139,7 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
      */
     private UdpFlow moved(UdpFlow flow, String why) {
         Endpoint other = pick(flow.client());
-        if (other == null || other == flow.endpoint() || failed(other)) {
+        if (other == null || other == flow.endpoint() || failed(other.state())) {
             return flow;
         }
         remove(flow, "endpoint " + flow.endpoint().id() + " " + why + ": moved to " + other.id());
@@ -164,8 +164,7 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
             evicted.close("evicted: max_flows " + maxFlows + " reached");
             evictions++;
         }
-        UdpFlow flow = new UdpFlow(client, endpoint, this, listener, transport, listenerName, cluster.name(), observer);
-        flow.seenIn = cluster;
+        UdpFlow flow = new UdpFlow(client, endpoint, this, listener, transport, listenerName, cluster, observer);
         flows.put(client, flow);
         size = flows.size();
         return flow;
