@@ -120,8 +120,11 @@ final class Reloader {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                log.error("reload: listener {} could not be rebound on {}: {}", l.name(), l.listen(), e.getMessage());
-                changes.add("listener " + l.name() + " FAILED to rebind: " + e.getMessage());
+                // A ListenFailure already names the listener and its address.
+                String why = e instanceof ListenFailure ? e.getMessage()
+                        : "listener " + l.name() + " could not be rebound on " + l.listen() + ": " + e.getMessage();
+                log.error("reload: {}; it was unbound for the rebind and stays unbound", why);
+                changes.add(why + " (FAILED: unbound for the rebind, it stays unbound)");
             }
         }
         for (String name : old.keySet()) {
