@@ -40,8 +40,14 @@ final class HealthBinder {
         return new HealthConfig(check, outlier, panic);
     }
 
-    private static boolean beyondOneByte(String s) {
-        return s.chars().anyMatch(c -> c > 0xff);
+    /** {@code send} or {@code expect}: sent and compared byte for byte, so every character must be one byte. */
+    private static Optional<String> bytes(YamlMap m, String key) {
+        Optional<String> value = m.nonEmptyString(key);
+        if (value.isPresent() && value.get().chars().anyMatch(c -> c > 0xff)) {
+            m.problems().at(m.get(key).get(), "health_check: " + key + " is sent and compared byte for byte, one "
+                    + "byte a character: write bytes above 0x7f as \\xNN escapes, not characters beyond \\xff");
+        }
+        return value;
     }
 
     private HealthCheckConfig check(YamlMap m) {
@@ -53,12 +59,7 @@ final class HealthBinder {
                 m.keyNode(key).ifPresent(k -> m.problems().at(k, "health_check: " + key
                         + " only applies to type: tcp and type: udp"));
             }
-        }
-        if (type == HealthCheckConfig.Type.UDP && m.nonEmptyString("send").isEmpty()) {
-            m.problems().at(m.keyNode("type").orElse(null), "health_check: type: udp needs send: the datagram "
-                    + "to send (a udp endpoint answers only what it understands, e.g. a DNS query)");
-        }
-        if (sendsBytes) {
+        } else {
             for (String key : HTTP_ONLY) {
                 m.keyNode(key).ifPresent(k -> m.problems().at(k, "health_check: " + key
                         + " only applies to type: http"));
@@ -101,12 +102,11 @@ final class HealthBinder {
         int fall = m.integer("unhealthy_threshold", 1, 1000).orElse(HealthCheckConfig.DEFAULT_UNHEALTHY_THRESHOLD);
         HealthCheckConfig.InitialState initial = m.enumValue("initial_state", HealthCheckConfig.InitialState.class)
                 .orElse(HealthCheckConfig.DEFAULT_INITIAL_STATE);
-        Optional<String> send = m.nonEmptyString("send");
-        Optional<String> expect = m.nonEmptyString("expect");
-        for (String key : List.of("send", "expect")) {
-            m.nonEmptyString(key).filter(HealthBinder::beyondOneByte).ifPresent(v -> m.problems().at(
-                    m.get(key).get(), "health_check: " + key + " is sent and compared byte for byte, one byte a "
-                            + "character: write bytes above 0x7f as \\xNN escapes, not characters beyond \\xff"));
+        Optional<String> send = bytes(m, "send");
+        Optional<String> expect = bytes(m, "expect");
+        if (type == HealthCheckConfig.Type.UDP && send.isEmpty()) {
+            m.problems().at(m.keyNode("type").orElse(null), "health_check: type: udp needs send: the datagram "
+                    + "to send (a udp endpoint answers only what it understands, e.g. a DNS query)");
         }
         Optional<String> service = m.convert("service", HealthBinder::grpcService);
         return new HealthCheckConfig(type, path, method, host, extra, statuses, body, interval, jitter, timeout,

@@ -2,7 +2,6 @@ package io.weir.config;
 
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * What makes a try worth repeating ({@code retry_on}): the connection could not be made, it was reset (or
@@ -29,7 +28,7 @@ public final class RetryOn {
     public RetryOn(boolean connectFailure, boolean reset, Set<Integer> statuses) {
         this.connectFailure = connectFailure;
         this.reset = reset;
-        this.statuses = Set.copyOf(new TreeSet<>(statuses));
+        this.statuses = Set.copyOf(statuses);
         int highest = this.statuses.stream().mapToInt(Integer::intValue).max().orElse(-1);
         this.retried = new boolean[Math.max(0, highest + 1)];
         for (int code : this.statuses) {
