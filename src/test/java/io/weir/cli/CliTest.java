@@ -84,22 +84,30 @@ class CliTest {
     @Test
     void aPortInUseIsOneLineThatNamesTheListener() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Path file = dir.resolve("busy.yaml");
-            Files.writeString(file, """
-                    listeners:
-                      - name: web
-                        listen: 127.0.0.1:%d
-                        routes:
-                          - cluster: app
-                    clusters:
-                      - name: app
-                        endpoints: [ "127.0.0.1:9001" ]
-                    """.formatted(taken.getLocalPort()));
-            Result r = run("run", "--config", file.toString());
-            assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.err().strip()).isEqualTo("weir: listener web: cannot listen on 127.0.0.1:"
-                    + taken.getLocalPort() + ": Address already in use");
+            int port = taken.getLocalPort();
+            assertThat(runOn("", "127.0.0.1:" + port)).isEqualTo("weir: listener web: cannot listen on 127.0.0.1:"
+                    + port + ": Address already in use");
+            assertThat(runOn("admin: { listen: 127.0.0.1:" + port + " }\n", "127.0.0.1:0")).isEqualTo(
+                    "weir: admin listener: cannot listen on 127.0.0.1:" + port + ": Address already in use");
         }
+    }
+
+    /** {@code weir run} with {@code admin} lines and the listener's address; expects exit 1 and returns stderr. */
+    private String runOn(String admin, String listen) throws Exception {
+        Path file = dir.resolve("busy.yaml");
+        Files.writeString(file, admin + """
+                listeners:
+                  - name: web
+                    listen: %s
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    endpoints: [ "127.0.0.1:9001" ]
+                """.formatted(listen));
+        Result r = run("run", "--config", file.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        return r.err().strip();
     }
 
     @Test
