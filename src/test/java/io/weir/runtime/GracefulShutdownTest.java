@@ -1,5 +1,6 @@
 package io.weir.runtime;
 
+import io.weir.testing.Ports;
 import io.weir.testing.RawBackend;
 import io.weir.testing.RawHttp;
 import io.weir.testing.TestBackend;
@@ -8,8 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -76,15 +75,6 @@ class GracefulShutdownTest {
         }));
     }
 
-    private static boolean refusesConnections(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
     @Test
     void inFlightRequestsFinishIdleConnectionsCloseAndNothingNewIsAccepted() throws Exception {
         RawBackend slow = gated();
@@ -106,7 +96,7 @@ class GracefulShutdownTest {
 
         CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
                 () -> weir.weir().shutdownGracefully(Duration.ofSeconds(20)));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> refusesConnections(port));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !Ports.accepts(port));
         // The idle kept-alive connection closes once no request came in its grace; the busy ones wait for their
         // response.
         assertThat(idle.readResponse()).isNull();
@@ -137,7 +127,7 @@ class GracefulShutdownTest {
 
         CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
                 () -> weir.weir().shutdownGracefully(Duration.ofSeconds(20)));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> refusesConnections(port));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !Ports.accepts(port));
         // The client could not have known: its request left as the shutdown began. It is served, not lost.
         idle.write("GET /fast/next HTTP/1.1\r\nHost: x\r\n\r\n");
         RawHttp.Response r = idle.readResponse();

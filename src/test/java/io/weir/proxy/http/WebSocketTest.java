@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.weir.testing.Ports;
 import io.weir.testing.SocketTest;
 import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.Test;
@@ -143,20 +144,11 @@ class WebSocketTest extends SocketTest {
         client.echoes("before");
         java.util.concurrent.CompletableFuture<Boolean> shutdown = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> weir.weir().shutdownGracefully(Duration.ofSeconds(2)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> refusesConnections(weir.port()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Ports.accepts(weir.port()));
         // Like a request in flight, the open WebSocket goes on; shutdown_timeout is what ends it.
         client.echoes("during");
         assertThat(shutdown.get(20, TimeUnit.SECONDS)).as("cut at the timeout, not finished").isFalse();
         client.closed.get(20, TimeUnit.SECONDS);
-    }
-
-    private static boolean refusesConnections(int port) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return false;
-        } catch (java.io.IOException e) {
-            return true;
-        }
     }
 
     @Test
