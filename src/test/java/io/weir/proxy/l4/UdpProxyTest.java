@@ -41,6 +41,14 @@ class UdpProxyTest {
     }
 
     private WeirHarness start(String listenerLines, String clusterLines, UdpEchoServer... backends) throws Exception {
+        String yaml = yaml(listenerLines, clusterLines, backends);
+        WeirHarness weir = WeirHarness.start(yaml);
+        open.add(weir);
+        return weir;
+    }
+
+    /** Listener "dns" in front of cluster "app" with {@code backends}, plus extra listener and cluster lines. */
+    private static String yaml(String listenerLines, String clusterLines, UdpEchoServer... backends) {
         StringBuilder yaml = new StringBuilder("""
                 listeners:
                   - name: dns
@@ -56,9 +64,7 @@ class UdpProxyTest {
         for (UdpEchoServer b : backends) {
             yaml.append("      - ").append(b.address()).append('\n');
         }
-        WeirHarness weir = WeirHarness.start(yaml.toString());
-        open.add(weir);
-        return weir;
+        return yaml.toString();
     }
 
     private UdpEchoServer backend(String name) throws IOException {
@@ -156,16 +162,7 @@ class UdpProxyTest {
         DatagramSocket c = client();
         String first = ask(c, weir, "hello")[0];
         UdpEchoServer kept = first.equals("a") ? b : a;
-        String yaml = """
-                listeners:
-                  - name: dns
-                    protocol: udp
-                    listen: 127.0.0.1:0
-                    cluster: app
-                clusters:
-                  - name: app
-                    endpoints: [ "%s" ]
-                """.formatted(kept.address());
+        String yaml = yaml("", "", kept);
         // The same listener (its address as configured is unchanged), a cluster without the flow's endpoint.
         assertThat(weir.weir().reload(ConfigLoader.parse(yaml, Path.of("test.yaml"), Map.of())).ok()).isTrue();
         // The endpoint may be decommissioned now: the flow goes where the cluster says, at its next datagram.
