@@ -131,12 +131,11 @@ final class SplicePump {
         if (!running) {
             return;
         }
-        for (Socket side : new Socket[] {s, s.peer()}) {
-            if (!side.channel.isOpen()) {
-                // Closed, and its closeFuture listener not run yet: its fd number may already be someone else's.
-                session.closed(side.channel);
-                return;
-            }
+        // Closed, and its closeFuture listener not run yet: its fd number may already be someone else's.
+        Socket closed = !s.channel.isOpen() ? s : !s.peer().channel.isOpen() ? s.peer() : null;
+        if (closed != null) {
+            session.closed(closed.channel);
+            return;
         }
         try {
             boolean handled = false;
