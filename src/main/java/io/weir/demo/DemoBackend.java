@@ -37,13 +37,13 @@ public final class DemoBackend implements AutoCloseable {
     public static DemoBackend start(String name, InetSocketAddress address, EventLoopGroup group, Transport transport)
             throws InterruptedException {
         ChannelFuture bind = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                .childHandler(new ChannelInitializer<Channel>() {
+                .childHandler(transport.childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
                         c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
                                 new Responder(name));
                     }
-                }).bind(address);
+                })).bind(address);
         try {
             return new DemoBackend(ListenSockets.bound(bind, address));
         } catch (ListenFailure e) {

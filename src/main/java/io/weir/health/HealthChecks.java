@@ -143,7 +143,7 @@ public final class HealthChecks implements AutoCloseable {
                                Optional<UpstreamTlsConfig> tls) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(transport.socketChannel())
+                .channelFactory(transport::newSocketChannel)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, check.timeout().toMillis()))
                 .handler(new ChannelInitializer<Channel>() {

@@ -55,6 +55,7 @@ public final class ListenSockets {
     /** Binds {@code bootstrap}'s server channel on {@code address}, or adopts the handed-over socket for it. */
     public Channel bindServer(ServerBootstrap bootstrap, Transport transport, InetSocketAddress address)
             throws InterruptedException {
+        bootstrap.childHandler(transport.childHandler(bootstrap.config().childHandler()));
         Inherited socket = take(Handover.Kind.STREAM, address);
         if (socket == null) {
             return bound(bootstrap.channel(transport.serverChannel()).bind(address), address);

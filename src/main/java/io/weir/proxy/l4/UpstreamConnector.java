@@ -81,7 +81,7 @@ final class UpstreamConnector {
         long started = System.nanoTime();
         ChannelFuture connect = new Bootstrap()
                 .group(downstream.eventLoop())
-                .channel(transport.socketChannel())
+                .channelFactory(transport::newSocketChannel)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)

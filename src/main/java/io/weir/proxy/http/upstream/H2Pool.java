@@ -52,7 +52,7 @@ final class H2Pool {
         this.cluster = cluster;
         this.bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(transport.socketChannel())
+                .channelFactory(transport::newSocketChannel)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cluster.connectTimeout().toMillis());
     }

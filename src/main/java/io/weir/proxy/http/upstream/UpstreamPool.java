@@ -46,7 +46,7 @@ final class UpstreamPool implements UpstreamHome {
         UpstreamPool pool = this;
         this.bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(transport.socketChannel())
+                .channelFactory(transport::newSocketChannel)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cluster.connectTimeout().toMillis())
