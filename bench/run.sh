@@ -209,6 +209,12 @@ $(printf "$nginx_common" nginx-proxy nginx-proxy nginx-proxy nginx-proxy nginx-p
             proxy_pass http://backends;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
+            # The forwarding headers Weir adds by default, so all three proxies do the same work.
+            proxy_set_header Host \$http_host;
+            proxy_set_header X-Forwarded-For \$remote_addr;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_set_header X-Forwarded-Host \$host;
+            proxy_set_header Forwarded "for=\$remote_addr;host=\\"\$host\\";proto=\$scheme";
         }
     }
 }
@@ -234,6 +240,11 @@ frontend bench
 
 backend backends
     balance roundrobin
+    # The forwarding headers Weir adds by default, so all three proxies do the same work.
+    option forwardfor
+    http-request set-header X-Forwarded-Proto %[ssl_fc,iif(https,http)]
+    http-request set-header X-Forwarded-Host %[req.hdr(host)]
+    http-request set-header Forwarded "for=%[src];host=\\"%[req.hdr(host)]\\";proto=%[ssl_fc,iif(https,http)]"
     server b1 127.0.0.1:${BACKEND_PORTS[0]}
     server b2 127.0.0.1:${BACKEND_PORTS[1]}
     server b3 127.0.0.1:${BACKEND_PORTS[2]}
