@@ -37,8 +37,13 @@ final class Deadline {
 
     /** Fires {@code onExpiry} once, at or shortly after {@code afterNanos} from now, unless disarmed or re-armed. */
     void arm(long afterNanos) {
+        armAt(System.nanoTime() + afterNanos);
+    }
+
+    /** As {@link #arm}, at the {@code System.nanoTime()} value {@code atNanos}. */
+    void armAt(long atNanos) {
         firing = false;
-        atNanos = System.nanoTime() + afterNanos;
+        this.atNanos = atNanos;
         if (!armed) {
             sweeper().link(this);
         }

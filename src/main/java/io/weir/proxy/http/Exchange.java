@@ -77,7 +77,8 @@ final class Exchange implements UpstreamListener {
     /** A gRPC call: Weir's own answers carry a grpc-status, and its grpc-timeout bounds the exchange. */
     private final boolean grpc;
     private String deadlineName;
-    private final long startNanos = System.nanoTime();
+    /** When the request head arrived (the dispatcher's clock reading, not a second one). */
+    private final long startNanos;
     private boolean keepAlive;
 
     private Endpoint endpoint;
@@ -115,8 +116,9 @@ final class Exchange implements UpstreamListener {
 
     Exchange(RequestDispatcher downstream, ChannelHandlerContext ctx, HttpRequest request, Route route,
              Cluster cluster, PickContext pick, StickyPin sticky, boolean hasBody, boolean keepAlive,
-             HttpVersion clientVersion) {
+             HttpVersion clientVersion, long startNanos) {
         this.downstream = downstream;
+        this.startNanos = startNanos;
         this.ctx = ctx;
         this.request = request;
         this.route = route;

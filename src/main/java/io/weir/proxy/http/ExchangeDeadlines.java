@@ -67,7 +67,7 @@ final class ExchangeDeadlines {
         if (next == 0) {
             timer.disarm();
         } else {
-            timer.arm(next - System.nanoTime());
+            timer.armAt(next);
         }
     }
 

@@ -1,11 +1,13 @@
 package io.weir.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.weir.config.RouteConfig.Header;
 import io.weir.config.RouteConfig.HeaderMutation;
 
+import java.util.Iterator;
 import java.util.List;
 
 
@@ -43,6 +45,11 @@ final class ProxyHeaders {
     }
 
     private static void stripConnectionListed(HttpHeaders headers) {
+        if (isOnlyCloseOrKeepAlive(headers)) {
+            // The usual case, and neither option names a header still present (Keep-Alive goes anyway).
+            headers.remove(HttpHeaderNames.CONNECTION);
+            return;
+        }
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {
                 String name = token.trim();
@@ -52,6 +59,16 @@ final class ProxyHeaders {
             }
         }
         headers.remove(HttpHeaderNames.CONNECTION);
+    }
+
+    private static boolean isOnlyCloseOrKeepAlive(HttpHeaders headers) {
+        Iterator<String> values = headers.valueStringIterator(HttpHeaderNames.CONNECTION);
+        if (!values.hasNext()) {
+            return true;
+        }
+        String value = values.next();
+        return !values.hasNext() && (HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(value)
+                || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(value));
     }
 
     private static boolean isEndToEndFraming(String name) {
@@ -75,11 +92,9 @@ final class ProxyHeaders {
             headers.set(X_FORWARDED_HOST, host);
         }
         String forFor = client.ipv6() ? "\"[" + clientIp + "]\"" : clientIp;
-        StringBuilder element = new StringBuilder("for=").append(forFor);
-        if (host != null) {
-            element.append(";host=\"").append(host).append('"');
-        }
-        element.append(";proto=").append(proto);
+        // One concatenation each: the exact length is known, so one array is allocated, not a growing builder's.
+        String element = host == null ? "for=" + forFor + ";proto=" + proto
+                : "for=" + forFor + ";host=\"" + host + "\";proto=" + proto;
         String forwarded = trusted ? joined(headers, FORWARDED) : null;
         headers.set(FORWARDED, forwarded == null || forwarded.isBlank() ? element : forwarded + ", " + element);
     }

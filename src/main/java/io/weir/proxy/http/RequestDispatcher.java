@@ -235,7 +235,7 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         HttpVersion clientVersion = request.protocolVersion();
         RequestRewriter.rewrite(view, route.config(), listener, peer());
         exchange = new Exchange(this, ctx, request, route, cluster, pick, sticky, hasBody,
-                keepAlive && mayKeepAlive(), clientVersion);
+                keepAlive && mayKeepAlive(), clientVersion, requestStartNanos);
         exchange.start();
     }
 
