@@ -3,7 +3,7 @@
 # same three plain HTTP/1.1 nginx backends, in one run on one machine.
 #
 #   bench/run.sh [--mode http|https|handshake|h2] [--rounds N] [--duration 10s] [--warmup 10s]
-#                [--only haproxy,nginx,weir] [--path /] [--connections 50] [--no-build]
+#                [--only haproxy,nginx,weir,weir-uring] [--path /] [--connections 50] [--no-build]
 #
 # See bench/README.md for what every column means.
 set -euo pipefail
@@ -19,7 +19,7 @@ WARMUP_OTHERS=${WARMUP_OTHERS:-2s}  # short warm-up for HAProxy/nginx (fills the
 CONNS=${CONNS:-}                # default 50; 4 for --mode h2 (x H2_STREAMS streams each)
 THREADS=${THREADS:-1}
 URL_PATH=${URL_PATH:-/}
-ONLY=${ONLY:-haproxy,nginx,weir}
+ONLY=${ONLY:-haproxy,nginx,weir,weir-uring}
 MODE=${MODE:-http}              # http | https (keep-alive over TLS) | handshake (a TLS connection per request) | h2
 H2_STREAMS=${H2_STREAMS:-32}    # h2 mode: concurrent streams per connection (h2load -m)
 PAUSE=${PAUSE:-1}               # seconds of idle between measured runs
@@ -35,6 +35,7 @@ WEIR_JAR=target/weir.jar
 WEIR_PORT=8080
 HAPROXY_PORT=8081
 NGINX_PORT=8082
+WEIR_URING_PORT=8083            # weir-uring: the same Weir on the io_uring transport (docs/transport.md)
 BACKEND_PORTS=(9001 9002 9003)
 STATUS_PORT=9000                # stub_status of the backend nginx (not behind any proxy)
 
@@ -47,7 +48,8 @@ usage: bench/run.sh [options]
   --rounds N          measured rounds per proxy (default $ROUNDS; env ROUNDS)
   --duration D        wrk duration per round, e.g. 10s (default $DURATION; env DURATION)
   --warmup D          wrk warm-up run against Weir before measuring (default $WARMUP; env WARMUP)
-  --only LIST         comma-separated subset of haproxy,nginx,weir (default $ONLY; env ONLY)
+  --only LIST         comma-separated subset of haproxy,nginx,weir,weir-uring (default $ONLY; env ONLY);
+                      weir-uring is Weir with -Dweir.transport=io_uring, on port $WEIR_URING_PORT
   --path P            request path: / = small fixed body, /static/1k.txt = 1 KiB file (env URL_PATH)
   --connections N     wrk/h2load connections (default 50, or 4 with --mode h2; env CONNS)
   --no-build          do not run 'mvn -q -DskipTests package' before starting Weir
@@ -87,28 +89,31 @@ source "$ROOT/bench/lib.sh"
 [[ $URL_PATH == /* ]] || die "--path must start with /, got '$URL_PATH'"
 case "$MODE" in http) SCHEME=http ;; https|handshake|h2) SCHEME=https ;; *) die "--mode: expected http, https, handshake or h2; got '$MODE'" ;; esac
 
-# Proxies to measure, always in the order haproxy, nginx, weir.
+# Proxies to measure, always in the order haproxy, nginx, weir, weir-uring.
 PROXIES=()
 IFS=',' read -r -a _only <<< "$ONLY"
 for p in "${_only[@]}"; do
-    case "$p" in haproxy|nginx|weir) ;; *) die "--only: unknown proxy '$p' (use haproxy,nginx,weir)" ;; esac
+    case "$p" in haproxy|nginx|weir|weir-uring) ;; *) die "--only: unknown proxy '$p' (use haproxy,nginx,weir,weir-uring)" ;; esac
 done
-for p in haproxy nginx weir; do
+for p in haproxy nginx weir weir-uring; do
     [[ ",$ONLY," == *",$p,"* ]] && PROXIES+=("$p")
 done
 ((${#PROXIES[@]})) || die "--only selects no proxy"
 want() { [[ " ${PROXIES[*]} " == *" $1 "* ]]; }
+want_weir() { want weir || want weir-uring; }
 
 for tool in nginx wrk curl ss awk getconf; do
     command -v "$tool" >/dev/null || die "'$tool' not found (apt-get install -y haproxy nginx wrk curl iproute2)"
 done
 want haproxy && { command -v haproxy >/dev/null || die "'haproxy' not found (apt-get install -y haproxy)"; }
-want weir && { command -v java >/dev/null || die "'java' not found"; }
+want_weir && { command -v java >/dev/null || die "'java' not found"; }
 [[ $SCHEME == https ]] && { command -v openssl >/dev/null || die "'openssl' not found"; }
 [[ $MODE == h2 ]] && { command -v h2load >/dev/null || die "'h2load' not found (apt-get install -y nghttp2-client)"; }
 
 port_of() {
-    case "$1" in haproxy) echo $HAPROXY_PORT ;; nginx) echo $NGINX_PORT ;; weir) echo $WEIR_PORT ;; esac
+    case "$1" in
+        haproxy) echo $HAPROXY_PORT ;; nginx) echo $NGINX_PORT ;; weir) echo $WEIR_PORT ;; weir-uring) echo $WEIR_URING_PORT ;;
+    esac
 }
 
 # Refuse to start if something else already listens on a port we need: we would
@@ -279,7 +284,7 @@ if [[ $WEIR_METRICS == off ]]; then
 fi
 
 # ---------------------------------------------------------------- start everything
-if want weir; then
+if want_weir; then
     if ((BUILD)); then
         log "building $WEIR_JAR (mvn -q -DskipTests package)"
         mvn -q -DskipTests package || die "maven build failed"
@@ -299,16 +304,24 @@ fi
 if want nginx; then
     start nginx nginx -p "$OUT/nginx-proxy/" -e "$OUT/nginx-proxy/error.log" -c "$OUT/nginx-proxy.conf"
 fi
+java_opts=()
+[[ -n $WEIR_JAVA_OPTS ]] && read -r -a java_opts <<< "$WEIR_JAVA_OPTS"
+[[ -n $WEIR_EVENT_LOOPS ]] && java_opts+=("-Dweir.eventLoops=$WEIR_EVENT_LOOPS")
 if want weir; then
-    java_opts=()
-    [[ -n $WEIR_JAVA_OPTS ]] && read -r -a java_opts <<< "$WEIR_JAVA_OPTS"
-    [[ -n $WEIR_EVENT_LOOPS ]] && java_opts+=("-Dweir.eventLoops=$WEIR_EVENT_LOOPS")
     log "weir: java ${java_opts[*]+"${java_opts[*]} "}-jar $WEIR_JAR run --config $WEIR_CONFIG"
     start weir java ${java_opts[@]+"${java_opts[@]}"} -jar "$WEIR_JAR" run --config "$WEIR_CONFIG"
 fi
+if want weir-uring; then
+    # The same config on its own listener and admin ports.
+    sed -e "s/127.0.0.1:$WEIR_PORT\b/127.0.0.1:$WEIR_URING_PORT/" -e 's/127.0.0.1:9901\b/127.0.0.1:9902/' \
+        "$WEIR_CONFIG" > "$OUT/weir-uring.yaml"
+    log "weir-uring: java ${java_opts[*]+"${java_opts[*]} "}-Dweir.transport=io_uring -jar $WEIR_JAR run --config $OUT/weir-uring.yaml"
+    start weir-uring java ${java_opts[@]+"${java_opts[@]}"} -Dweir.transport=io_uring -jar "$WEIR_JAR" run \
+        --config "$OUT/weir-uring.yaml"
+fi
 
 for p in "${PROXIES[@]}"; do
-    limit=10; [[ $p == weir ]] && limit=60
+    limit=10; [[ $p == weir* ]] && limit=60
     wait_http "$p" "$SCHEME://127.0.0.1:$(port_of "$p")$URL_PATH" "$limit"
 done
 
@@ -363,7 +376,7 @@ to_ms() {
 }
 
 for p in "${PROXIES[@]}"; do
-    w=$WARMUP_OTHERS; [[ $p == weir ]] && w=$WARMUP
+    w=$WARMUP_OTHERS; [[ $p == weir* ]] && w=$WARMUP
     log "warming up $p for $w"
     run_wrk "$p" "$w" "$OUT/wrk-$p-warmup.txt"
 done
@@ -372,7 +385,7 @@ RESULTS=$OUT/results.tsv
 : > "$RESULTS"
 log "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cpus"
 log "measuring: $ROUNDS round(s) x ${PROXIES[*]}, mode $MODE, $CONNS connections, $DURATION each, path $URL_PATH"
-printf '%-8s %5s %10s %9s %9s %12s %9s %6s %7s\n' proxy round req/s p50_ms p99_ms cpu_us/req up_conns pool errors >&2
+printf '%-10s %5s %10s %9s %9s %12s %9s %6s %7s\n' proxy round req/s p50_ms p99_ms cpu_us/req up_conns pool errors >&2
 for ((round = 1; round <= ROUNDS; round++)); do
     for p in "${PROXIES[@]}"; do
         sleep "$PAUSE"
@@ -409,7 +422,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
             "$p" "$round" "$rps" "$p50" "$p99" "$cpu_us" "$conns" "$pool" "$errors" "$reqs" >> "$RESULTS"
-        printf '%-8s %5s %10s %9s %9s %12s %9s %6s %7s\n' \
+        printf '%-10s %5s %10s %9s %9s %12s %9s %6s %7s\n' \
             "$p" "$round" "$rps" "$p50" "$p99" "$cpu_us" "$conns" "$pool" "$errors" >&2
     done
 done
@@ -423,13 +436,13 @@ report() {
         return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
     function row(p, r, rps, p50, p99, cpu, conns, pool, err) {
-        printf "| %-7s | %-6s | %9.0f | %8.3f | %8.3f | %10.1f | %14s | %4s | %6s |\n", p, r, rps, p50, p99, cpu, conns, pool, err
+        printf "| %-10s | %-6s | %9.0f | %8.3f | %8.3f | %10.1f | %14s | %4s | %6s |\n", p, r, rps, p50, p99, cpu, conns, pool, err
     }
     { lines[$1] = lines[$1] $0 "\n"
       for (c = 3; c <= 9; c++) col[$1, c] = col[$1, c] " " $c }
     END {
-        printf "| %-7s | %-6s | %9s | %8s | %8s | %10s | %14s | %4s | %6s |\n", "proxy", "round", "req/s", "p50 ms", "p99 ms", "CPU us/req", "upstream conns", "pool", "errors"
-        print  "|---------|--------|-----------|----------|----------|------------|----------------|------|--------|"
+        printf "| %-10s | %-6s | %9s | %8s | %8s | %10s | %14s | %4s | %6s |\n", "proxy", "round", "req/s", "p50 ms", "p99 ms", "CPU us/req", "upstream conns", "pool", "errors"
+        print  "|------------|--------|-----------|----------|----------|------------|----------------|------|--------|"
         n = split(order, ps, " ")
         for (i = 1; i <= n; i++) {
             p = ps[i]
@@ -438,12 +451,15 @@ report() {
             for (c = 3; c <= 9; c++) med[p, c] = median(col[p, c])
             row(p, "median", med[p, 3], med[p, 4], med[p, 5], med[p, 6], med[p, 7], med[p, 8], med[p, 9])
         }
-        if (("weir", 3) in med && ("haproxy", 3) in med) {
+        split("weir weir-uring", ws, " ")
+        for (k = 1; k <= 2; k++) {
+            w = ws[k]
+            if (!((w, 3) in med && ("haproxy", 3) in med)) continue
             print ""
-            printf "target: weir req/s >= haproxy req/s: %.0f vs %.0f (%+.1f%%) -> %s\n", med["weir", 3], med["haproxy", 3],
-                100 * (med["weir", 3] / med["haproxy", 3] - 1), (med["weir", 3] >= med["haproxy", 3]) ? "MET" : "NOT MET"
-            printf "target: weir CPU/req <= haproxy CPU/req: %.1f vs %.1f us (%+.1f%%) -> %s\n", med["weir", 6], med["haproxy", 6],
-                100 * (med["weir", 6] / med["haproxy", 6] - 1), (med["weir", 6] <= med["haproxy", 6]) ? "MET" : "NOT MET"
+            printf "target: %s req/s >= haproxy req/s: %.0f vs %.0f (%+.1f%%) -> %s\n", w, med[w, 3], med["haproxy", 3],
+                100 * (med[w, 3] / med["haproxy", 3] - 1), (med[w, 3] >= med["haproxy", 3]) ? "MET" : "NOT MET"
+            printf "target: %s CPU/req <= haproxy CPU/req: %.1f vs %.1f us (%+.1f%%) -> %s\n", w, med[w, 6], med["haproxy", 6],
+                100 * (med[w, 6] / med["haproxy", 6] - 1), (med[w, 6] <= med["haproxy", 6]) ? "MET" : "NOT MET"
         }
     }' "$RESULTS"
 }
@@ -451,7 +467,7 @@ report() {
 {
     echo
     echo "weir bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cpus; mode $MODE; $([[ $MODE == h2 ]] && echo "h2load -t$THREADS -c$CONNS -m$H2_STREAMS -D${DURATION%s}" || echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency$([[ $MODE == handshake ]] && echo " -H 'Connection: close'")"), path $URL_PATH, $ROUNDS round(s)"
-    want weir && echo "weir: WEIR_JAVA_OPTS='${WEIR_JAVA_OPTS}' WEIR_EVENT_LOOPS='${WEIR_EVENT_LOOPS}' WEIR_METRICS=$WEIR_METRICS warm-up $WARMUP"
+    want_weir && echo "weir: WEIR_JAVA_OPTS='${WEIR_JAVA_OPTS}' WEIR_EVENT_LOOPS='${WEIR_EVENT_LOOPS}' WEIR_METRICS=$WEIR_METRICS warm-up $WARMUP"
     echo
     report
 } | tee "$OUT/report.txt"

@@ -50,12 +50,14 @@ final class Upgrade {
     /** The new Weir, serving; null when the upgrade failed (said on {@code err}; the old one carries on). */
     static Weir takeOver(WeirConfig config, Path socket, Mode mode, Duration readyTimeout, PrintWriter err)
             throws InterruptedException {
-        if (!Handover.supported(Transport.best())) {
+        Transport transport = Transport.best();
+        if (!Handover.supported(transport)) {
             if (mode == Mode.IF_RUNNING) {
                 return Weir.start(config);
             }
             err.println("weir: --upgrade needs the epoll transport (Linux): sockets are handed over as file "
-                    + "descriptors, which NIO cannot receive; stop the old Weir and start this one instead");
+                    + "descriptors, which the " + transport.name() + " transport cannot receive; stop the old Weir "
+                    + "and start this one instead");
             return null;
         }
         HandoverClient connected;
