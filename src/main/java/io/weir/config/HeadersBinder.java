@@ -46,7 +46,8 @@ final class HeadersBinder {
         for (NodeTuple tuple : ((MappingNode) node.get()).getValue()) {
             Optional<String> name = reader.convert(tuple.getKeyNode(), key, text -> checked(text, what));
             Node valueNode = tuple.getValueNode();
-            Optional<String> value = YamlReader.isNull(valueNode) ? Optional.of("") : reader.text(valueNode, key);
+            Optional<String> value = YamlReader.isNull(valueNode) ? Optional.of("")
+                    : reader.convert(valueNode, key, HeadersBinder::headerValue);
             if (name.isPresent() && !seen.add(name.get().toLowerCase(Locale.ROOT))) {
                 m.problems().at(tuple.getKeyNode(), key + ": header '" + name.get() + "' is listed twice");
             }
@@ -84,6 +85,25 @@ final class HeadersBinder {
                     + "!#$%&'*+-.^_`|~ only)");
         }
         return text;
+    }
+
+    /**
+     * An HTTP field value (RFC 9110 §5.5): visible Latin-1 characters, spaces and tabs. A line break would end the
+     * header early, and what follows it would be read as another header (or a body).
+     */
+    static String headerValue(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                throw new IllegalArgumentException("header value " + quoted(text) + " has a character not allowed in "
+                        + "a header (U+" + String.format("%04X", (int) c) + ")");
+            }
+        }
+        return text;
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "'";
     }
 
     static boolean isToken(String text) {

@@ -271,6 +271,21 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aHeaderValueWithALineBreakIsRefused() {
+        assertThat(Yaml.errors(String.join("\n",
+                "listeners:",
+                "  - name: web",
+                "    listen: 127.0.0.1:80",
+                "    routes:",
+                "      - cluster: api",
+                "        response_headers:",
+                "          add: { x-a: \"one\\r\\nSet-Cookie: evil=1\", x-b: \"tab\\there is fine\" }",
+                "clusters: [ { name: api, endpoints: [ 127.0.0.1:1 ] } ]"))).containsExactly(
+                "weir.yaml:7:23: add: header value 'one\\r\\nSet-Cookie: evil=1' has a character not allowed in a "
+                        + "header (U+000D)");
+    }
+
+    @Test
     void manyErrorsAreReportedAtOnceInFileOrder() {
         assertThat(Yaml.errors(String.join("\n",
                 "listeners:",
