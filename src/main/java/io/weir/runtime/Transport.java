@@ -81,13 +81,16 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                 NioSocketChannel.class, NioDatagramChannel.class, false);
     }
 
-    /** A client stream channel, for {@code Bootstrap.channelFactory(transport::newSocketChannel)}. */
+    /**
+     * A client stream channel, for {@code Bootstrap.channelFactory(transport::newSocketChannel)}. Made directly,
+     * not by reflection: a tcp listener makes one per downstream connection.
+     */
     public SocketChannel newSocketChannel() {
-        try {
-            return guarded(socketChannel.getDeclaredConstructor().newInstance());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot make a " + socketChannel.getSimpleName(), e);
-        }
+        return switch (name) {
+            case "epoll" -> new EpollSocketChannel();
+            case "io_uring" -> guarded(new IoUringSocketChannel());
+            default -> new NioSocketChannel();
+        };
     }
 
     /** What a server bootstrap gets as its child handler: {@code child}, behind what this transport needs. */
@@ -103,10 +106,9 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         };
     }
 
-    private <C extends Channel> C guarded(C channel) {
-        if (name.equals("io_uring")) {
-            channel.pipeline().addFirst(new ReadAfterCloseGuard());
-        }
+    /** An io_uring stream channel with its {@link ReadAfterCloseGuard}. */
+    private static <C extends Channel> C guarded(C channel) {
+        channel.pipeline().addFirst(new ReadAfterCloseGuard());
         return channel;
     }
 
