@@ -1,10 +1,14 @@
 package io.weir.proxy.http;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -213,16 +217,26 @@ final class Exchange implements UpstreamListener {
             request.headers().set(HttpHeaderNames.HOST, endpoint.id());
         }
         // Void promises: nothing waits on these writes, and a failure reaches exceptionCaught anyway.
-        up.write(request, up.voidPromise());
         if (hasBody) {
+            up.write(request, up.voidPromise());
             up.flush();
             bodyRequested = true;
             downstream.readBody();
         } else {
-            up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
+            up.writeAndFlush(bodiless(request), up.voidPromise());
             requestSent();
         }
         up.read();
+    }
+
+    /**
+     * A request without a body as one message: one pass through the encoder and one buffer (HTTP/1.1), or one
+     * HEADERS frame that ends the stream (h2), instead of the head and then an empty end. A fresh wrapper on each
+     * try; the headers are the request's own.
+     */
+    private static FullHttpRequest bodiless(HttpRequest request) {
+        return new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
     }
 
     @Override
