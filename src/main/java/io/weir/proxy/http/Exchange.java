@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -117,6 +118,8 @@ final class Exchange implements UpstreamListener {
     private String termination = "ok";
     /** The response body is gzipped on its way downstream (the route's compression); null when it is not. */
     private GzipStream gzip;
+    /** The final response head, not written yet: its body may follow in the same upstream read. */
+    private HttpResponse heldHead;
 
     Exchange(RequestDispatcher downstream, ChannelHandlerContext ctx, HttpRequest request, Route route,
              Cluster cluster, PickContext pick, StickyPin sticky, boolean hasBody, boolean keepAlive,
@@ -334,7 +337,19 @@ final class Exchange implements UpstreamListener {
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         downstream.answeringHead(head);
-        ctx.write(response, ctx.voidPromise());
+        if (gzip == null) {
+            // Held until the next upstream message or the end of this upstream read: see onResponseContent.
+            heldHead = response;
+        } else {
+            ctx.write(response, ctx.voidPromise());
+        }
+    }
+
+    private void writeHeldHead() {
+        if (heldHead != null) {
+            ctx.write(heldHead, ctx.voidPromise());
+            heldHead = null;
+        }
     }
 
     /**
@@ -426,7 +441,17 @@ final class Exchange implements UpstreamListener {
             content = compressed(content);
         }
         bytesOut += content.content().readableBytes();
-        ctx.write(content, ctx.voidPromise());
+        if (heldHead != null && content instanceof LastHttpContent last) {
+            // The whole response came in one read: one message downstream, so the encoder writes the head and a
+            // small body into one buffer (one send), and HTTP/2 ends the stream with it.
+            HttpResponse h = heldHead;
+            heldHead = null;
+            ctx.write(new DefaultFullHttpResponse(h.protocolVersion(), h.status(), last.content(), h.headers(),
+                    last.trailingHeaders()), ctx.voidPromise());
+        } else {
+            writeHeldHead();
+            ctx.write(content, ctx.voidPromise());
+        }
         if (content instanceof LastHttpContent) {
             complete();
         }
@@ -448,6 +473,7 @@ final class Exchange implements UpstreamListener {
         if (done) {
             return;
         }
+        writeHeldHead();
         ctx.flush();
         if (ctx.channel().isWritable()) {
             upstream.channel().read();
