@@ -80,11 +80,10 @@ public final class HttpListener {
                 DownstreamHandler handler = ch.pipeline().get(DownstreamHandler.class);
                 if (handler != null) {
                     handler.closeGracefully();
-                } else if (Tunnels.isTunnel(ch)) {
-                    // An open WebSocket, like a request in flight, goes on until it ends or the shutdown's
-                    // timeout cuts it.
-                } else {
+                } else if (!Tunnels.isTunnel(ch)) {
                     // HTTP/2: the frame codec's close is the graceful one (GOAWAY, then wait for the streams).
+                    // An open WebSocket is left alone: like a request in flight, it goes on until it ends or the
+                    // shutdown's timeout cuts it.
                     ch.close();
                 }
             });
