@@ -95,15 +95,11 @@ final class HeadersBinder {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
-                throw new IllegalArgumentException("header value " + quoted(text) + " has a character not allowed in "
-                        + "a header (U+" + String.format("%04X", (int) c) + ")");
+                throw new IllegalArgumentException("header value has a character not allowed in a header: U+"
+                        + String.format("%04X", (int) c) + " at position " + (i + 1));
             }
         }
         return text;
-    }
-
-    private static String quoted(String text) {
-        return "'" + text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t") + "'";
     }
 
     static boolean isToken(String text) {
