@@ -7,11 +7,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.weir.config.HealthCheckConfig;
-import io.weir.runtime.Transport;
 
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
@@ -23,15 +21,14 @@ import java.util.function.Consumer;
  */
 final class DatagramProbe extends ChannelProbe {
 
-    private final EventLoop loop;
-    private final Transport transport;
+    private final Bootstrap bootstrap;
     private final InetSocketAddress address;
     private final HealthCheckConfig config;
     private final SendExpect bytes;
 
-    DatagramProbe(EventLoop loop, Transport transport, InetSocketAddress address, HealthCheckConfig config) {
-        this.loop = loop;
-        this.transport = transport;
+    /** @param bootstrap group and datagram channel class; each check clones it with its own handler */
+    DatagramProbe(Bootstrap bootstrap, InetSocketAddress address, HealthCheckConfig config) {
+        this.bootstrap = bootstrap;
         this.address = address;
         this.config = config;
         this.bytes = new SendExpect(config);
@@ -39,8 +36,7 @@ final class DatagramProbe extends ChannelProbe {
 
     @Override
     public void start(Consumer<ProbeResult> done) {
-        ChannelFuture connect = new Bootstrap().group(loop).channel(transport.datagramChannel())
-                .handler(new Reply(done)).connect(address);
+        ChannelFuture connect = bootstrap.clone().handler(new Reply(done)).connect(address);
         channel = connect.channel();
         connect.addListener(f -> {
             if (!f.isSuccess()) {

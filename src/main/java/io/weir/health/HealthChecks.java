@@ -141,7 +141,21 @@ public final class HealthChecks implements AutoCloseable {
 
     private static Probe probe(Endpoint endpoint, HealthCheckConfig check, EventLoop loop, Transport transport,
                                Optional<UpstreamTlsConfig> tls) {
-        Bootstrap bootstrap = new Bootstrap()
+        return switch (check.type()) {
+            case TCP -> check.send().isPresent() || check.expect().isPresent()
+                    ? new SendExpectProbe(connections(loop, transport, check), endpoint.address(), check)
+                    : new TcpProbe(connections(loop, transport, check).option(ChannelOption.AUTO_READ, false),
+                            endpoint.address(), check);
+            case HTTP -> new HttpProbe(connections(loop, transport, check), endpoint, check, tls);
+            case GRPC -> new GrpcProbe(connections(loop, transport, check), endpoint, check, tls);
+            case UDP -> new DatagramProbe(new Bootstrap().group(loop).channel(transport.datagramChannel()),
+                    endpoint.address(), check);
+        };
+    }
+
+    /** The bootstrap a stream probe clones for each check's connection. */
+    private static Bootstrap connections(EventLoop loop, Transport transport, HealthCheckConfig check) {
+        return new Bootstrap()
                 .group(loop)
                 .channelFactory(transport::newSocketChannel)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -152,14 +166,6 @@ public final class HealthChecks implements AutoCloseable {
                         // A tcp check only connects; it reads nothing.
                     }
                 });
-        return switch (check.type()) {
-            case TCP -> check.send().isPresent() || check.expect().isPresent()
-                    ? new SendExpectProbe(bootstrap, endpoint.address(), check)
-                    : new TcpProbe(bootstrap.option(ChannelOption.AUTO_READ, false), endpoint.address(), check);
-            case HTTP -> new HttpProbe(bootstrap, endpoint, check, tls);
-            case GRPC -> new GrpcProbe(bootstrap, endpoint, check, tls);
-            case UDP -> new DatagramProbe(loop, transport, endpoint.address(), check);
-        };
     }
 
     /** Recent state changes of every endpoint checked here (and drains), for the dashboard and metrics. */
