@@ -337,12 +337,8 @@ final class Exchange implements UpstreamListener {
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         downstream.answeringHead(head);
-        if (gzip == null) {
-            // Held until the next upstream message or the end of this upstream read: see onResponseContent.
-            heldHead = response;
-        } else {
-            ctx.write(response, ctx.voidPromise());
-        }
+        // Held until the next upstream message or the end of this upstream read: see onResponseContent.
+        heldHead = response;
     }
 
     private void writeHeldHead() {
