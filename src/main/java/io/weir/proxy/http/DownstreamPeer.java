@@ -6,12 +6,18 @@ import io.weir.proxy.TrustedProxies;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
-/** The client end of a downstream connection, worked out once per connection rather than per request. */
-record DownstreamPeer(String ip, boolean ipv6, boolean trusted, String clientCert) {
+/**
+ * The client end of a downstream connection, worked out once per connection rather than per request.
+ *
+ * @param forwardedFor the client as a {@code Forwarded: for=} node (RFC 7239 §6: an IPv6 address bracketed and
+ *                     quoted)
+ */
+record DownstreamPeer(String ip, String forwardedFor, boolean trusted, String clientCert) {
 
     /** @param clientCert the verified client certificate as sent upstream (mTLS), or null */
     static DownstreamPeer of(InetSocketAddress remote, TrustedProxies trustedProxies, String clientCert) {
-        return new DownstreamPeer(NetUtil.toAddressString(remote.getAddress()), remote.getAddress() instanceof Inet6Address,
-                trustedProxies.contains(remote.getAddress()), clientCert);
+        String ip = NetUtil.toAddressString(remote.getAddress());
+        String node = remote.getAddress() instanceof Inet6Address ? "\"[" + ip + "]\"" : ip;
+        return new DownstreamPeer(ip, node, trustedProxies.contains(remote.getAddress()), clientCert);
     }
 }

@@ -91,10 +91,9 @@ final class ProxyHeaders {
         if (host != null && (!trusted || !headers.contains(X_FORWARDED_HOST))) {
             headers.set(X_FORWARDED_HOST, host);
         }
-        String forFor = client.ipv6() ? "\"[" + clientIp + "]\"" : clientIp;
         // One concatenation each: the exact length is known, so one array is allocated, not a growing builder's.
-        String element = host == null ? "for=" + forFor + ";proto=" + proto
-                : "for=" + forFor + ";host=\"" + host + "\";proto=" + proto;
+        String element = host == null ? "for=" + client.forwardedFor() + ";proto=" + proto
+                : "for=" + client.forwardedFor() + ";host=\"" + host + "\";proto=" + proto;
         String forwarded = trusted ? joined(headers, FORWARDED) : null;
         headers.set(FORWARDED, forwarded == null || forwarded.isBlank() ? element : forwarded + ", " + element);
     }
