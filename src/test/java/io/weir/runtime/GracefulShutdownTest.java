@@ -94,8 +94,7 @@ class GracefulShutdownTest {
         assertThat(idle.readResponse().header("connection")).isNull();
         await().atMost(10, TimeUnit.SECONDS).until(() -> slow.heads().size() == 11);
 
-        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
-                () -> weir.weir().shutdownGracefully(Duration.ofSeconds(20)));
+        CompletableFuture<Boolean> shutdown = weir.shutdownGracefullyInBackground(Duration.ofSeconds(20));
         await().atMost(10, TimeUnit.SECONDS).until(() -> !Ports.accepts(port));
         // The idle kept-alive connection closes once no request came in its grace; the busy ones wait for their
         // response.
@@ -125,8 +124,7 @@ class GracefulShutdownTest {
         idle.write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(idle.readResponse().status()).isEqualTo(200);
 
-        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
-                () -> weir.weir().shutdownGracefully(Duration.ofSeconds(20)));
+        CompletableFuture<Boolean> shutdown = weir.shutdownGracefullyInBackground(Duration.ofSeconds(20));
         await().atMost(10, TimeUnit.SECONDS).until(() -> !Ports.accepts(port));
         // The client could not have known: its request left as the shutdown began. It is served, not lost.
         idle.write("GET /fast/next HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -150,8 +148,7 @@ class GracefulShutdownTest {
         RawHttp probe = track(new RawHttp(weir.port()));
         probe.write("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(probe.readResponse().status()).isEqualTo(200);
-        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
-                () -> weir.weir().shutdownGracefully(Duration.ofSeconds(20)));
+        CompletableFuture<Boolean> shutdown = weir.shutdownGracefullyInBackground(Duration.ofSeconds(20));
         assertThat(probe.readResponse()).isNull();
         client.write("st: x\r\n\r\n");
         RawHttp.Response r = client.readResponse();

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** Starts a real Weir from YAML text on loopback, and a JDK HttpClient to talk to it. */
 public final class WeirHarness implements AutoCloseable {
@@ -79,6 +80,14 @@ public final class WeirHarness implements AutoCloseable {
 
     public HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return client.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Starts {@link Weir#shutdownGracefully} on another thread, as SIGTERM does; the future says whether every
+     * connection finished within {@code timeout}.
+     */
+    public CompletableFuture<Boolean> shutdownGracefullyInBackground(Duration timeout) {
+        return CompletableFuture.supplyAsync(() -> weir.shutdownGracefully(timeout));
     }
 
     @Override

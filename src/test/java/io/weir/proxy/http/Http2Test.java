@@ -357,8 +357,7 @@ class Http2Test extends SocketTest {
         try (RawH2 h2 = RawH2.connect(weir.port())) {
             h2.get(1, "/slow");
             await().atMost(Duration.ofSeconds(10)).until(() -> slow.heads().size() == 1);
-            CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
-                    () -> weir.weir().shutdownGracefully(Duration.ofSeconds(30)));
+            CompletableFuture<Boolean> shutdown = weir.shutdownGracefullyInBackground(Duration.ofSeconds(30));
             RawH2.Frame goAway = h2.awaitGoAway();
             assertThat(goAway).isNotNull();
             assertThat(goAway.errorCode()).isZero();

@@ -23,6 +23,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.time.Duration;
@@ -142,8 +143,7 @@ class WebSocketTest extends SocketTest {
         WeirHarness weir = weir(server, "", "");
         Client client = new Client(weir);
         client.echoes("before");
-        java.util.concurrent.CompletableFuture<Boolean> shutdown = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> weir.weir().shutdownGracefully(Duration.ofSeconds(2)));
+        CompletableFuture<Boolean> shutdown = weir.shutdownGracefullyInBackground(Duration.ofSeconds(2));
         await().atMost(Duration.ofSeconds(10)).until(() -> !Ports.accepts(weir.port()));
         // Like a request in flight, the open WebSocket goes on; shutdown_timeout is what ends it.
         client.echoes("during");
