@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /** {@code weir demo}: three demo backends and a balancer in front of them, no setup. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -55,13 +56,28 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, String> env = new HashMap<>();
             env.put("WEIR_DEMO_PORT", Integer.toString(port));
             env.put("WEIR_DEMO_ADMIN_PORT", Integer.toString(adminPort));
-            for (int i = 0; i < 3; i++) {
-                backends[i] = DemoBackend.start("backend-" + (i + 1),
-                        new InetSocketAddress("127.0.0.1", backendPort + i), group, transport);
-                env.put("WEIR_DEMO_BACKEND_PORT_" + (i + 1), Integer.toString(backendPort + i));
+            try {
+                for (int i = 0; i < 3; i++) {
+                    backends[i] = DemoBackend.start("backend-" + (i + 1),
+                            new InetSocketAddress("127.0.0.1", backendPort + i), group, transport);
+                    env.put("WEIR_DEMO_BACKEND_PORT_" + (i + 1), Integer.toString(backendPort + i));
+                }
+                WeirConfig config = ConfigLoader.parse(embeddedConfig(), Path.of("demo.yaml"), env);
+                return new Demo(Weir.start(config), group, backends);
+            } catch (RuntimeException | InterruptedException | IOException | ConfigException e) {
+                // A port in use, most likely: what did start is stopped, so nothing lingers behind the error.
+                closeBackends(group, backends);
+                throw e;
             }
-            WeirConfig config = ConfigLoader.parse(embeddedConfig(), Path.of("demo.yaml"), env);
-            return new Demo(Weir.start(config), group, backends);
+        }
+
+        private static void closeBackends(EventLoopGroup group, DemoBackend[] backends) {
+            for (DemoBackend backend : backends) {
+                if (backend != null) {
+                    backend.close();
+                }
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
 
         static String embeddedConfig() throws IOException {
@@ -96,10 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         @Override
         public void close() {
             weir.close();
-            for (DemoBackend b : backends) {
-                b.close();
-            }
-            backendGroup.shutdownGracefully().syncUninterruptibly();
+            closeBackends(backendGroup, backends);
         }
     }
 }

@@ -92,6 +92,18 @@ class CliTest {
         }
     }
 
+    @Test
+    void aDemoBackendPortInUseIsOneLineThatNamesTheBackend() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            // backend-1 gets the first of the three backend ports.
+            Result r = run("demo", "--port", "0", "--admin-port", "0", "--backend-port", Integer.toString(port));
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err().strip()).isEqualTo("weir: demo backend-1: cannot listen on 127.0.0.1:" + port
+                    + ": Address already in use");
+        }
+    }
+
     /** {@code weir run} with {@code admin} lines and the listener's address; expects exit 1 and returns stderr. */
     private String runOn(String admin, String listen) throws Exception {
         Path file = dir.resolve("busy.yaml");
