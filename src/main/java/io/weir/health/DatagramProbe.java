@@ -21,16 +21,12 @@ import java.util.function.Consumer;
  */
 final class DatagramProbe extends ChannelProbe {
 
-    private final Bootstrap bootstrap;
     private final InetSocketAddress address;
-    private final HealthCheckConfig config;
     private final SendExpect bytes;
 
-    /** @param bootstrap group and datagram channel class; each check clones it with its own handler */
     DatagramProbe(Bootstrap bootstrap, InetSocketAddress address, HealthCheckConfig config) {
-        this.bootstrap = bootstrap;
+        super(bootstrap, config);
         this.address = address;
-        this.config = config;
         this.bytes = new SendExpect(config);
     }
 

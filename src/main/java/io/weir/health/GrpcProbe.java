@@ -48,15 +48,12 @@ final class GrpcProbe extends ChannelProbe {
         "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
         "UNAUTHENTICATED"};
 
-    private final Bootstrap bootstrap;
     private final Endpoint endpoint;
-    private final HealthCheckConfig config;
     private final Optional<UpstreamTlsConfig> tls;
 
     GrpcProbe(Bootstrap bootstrap, Endpoint endpoint, HealthCheckConfig config, Optional<UpstreamTlsConfig> tls) {
-        this.bootstrap = bootstrap;
+        super(bootstrap, config);
         this.endpoint = endpoint;
-        this.config = config;
         this.tls = tls;
     }
 

@@ -37,17 +37,14 @@ final class HttpProbe extends ChannelProbe {
     /** How much of a response body is searched for {@code body_contains}. */
     static final int MAX_BODY = 64 * 1024;
 
-    private final Bootstrap bootstrap;
     private final Endpoint endpoint;
-    private final HealthCheckConfig config;
 
     /** The cluster's re-encryption: an endpoint that speaks only TLS is checked over TLS, verified the same way. */
     private final Optional<UpstreamTlsConfig> tls;
 
     HttpProbe(Bootstrap bootstrap, Endpoint endpoint, HealthCheckConfig config, Optional<UpstreamTlsConfig> tls) {
-        this.bootstrap = bootstrap;
+        super(bootstrap, config);
         this.endpoint = endpoint;
-        this.config = config;
         this.tls = tls;
     }
 

@@ -20,15 +20,12 @@ import java.util.function.Consumer;
  */
 final class SendExpectProbe extends ChannelProbe {
 
-    private final Bootstrap bootstrap;
     private final InetSocketAddress address;
-    private final HealthCheckConfig config;
     private final SendExpect bytes;
 
     SendExpectProbe(Bootstrap bootstrap, InetSocketAddress address, HealthCheckConfig config) {
-        this.bootstrap = bootstrap;
+        super(bootstrap, config);
         this.address = address;
-        this.config = config;
         this.bytes = new SendExpect(config);
     }
 

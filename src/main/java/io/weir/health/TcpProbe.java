@@ -10,14 +10,11 @@ import java.util.function.Consumer;
 /** {@code type: tcp}: the endpoint passes when it accepts a connection, which is closed at once. */
 final class TcpProbe extends ChannelProbe {
 
-    private final Bootstrap bootstrap;
     private final InetSocketAddress address;
-    private final HealthCheckConfig config;
 
     TcpProbe(Bootstrap bootstrap, InetSocketAddress address, HealthCheckConfig config) {
-        this.bootstrap = bootstrap;
+        super(bootstrap, config);
         this.address = address;
-        this.config = config;
     }
 
     @Override
