@@ -60,11 +60,17 @@ abstract class HealthTestBase {
                 .until(() -> endpoint(address).state() == state);
     }
 
-    /** Waits until the endpoint's last active-check transition says {@code reason}. */
+    /**
+     * Waits until the endpoint's last active-check transition says {@code reason} and has been applied to the
+     * endpoint: the checker records a transition first and applies it after, so the reason alone can be seen a
+     * moment before the endpoint's state changes.
+     */
     void awaitReason(String address, String reason) {
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-                .until(() -> weir.weir().health().lastTransition(endpoint(address)).orElseThrow().reason()
-                        .contains(reason));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            Endpoint endpoint = endpoint(address);
+            HealthTransition last = weir.weir().health().lastTransition(endpoint).orElseThrow();
+            return last.reason().contains(reason) && endpoint.passingChecks() == last.healthy();
+        });
     }
 
     /** Requests the backend got from the proxy, not counting health checks. */
