@@ -43,6 +43,15 @@ class DatagramCheckTest extends SocketTest {
         return weir.weir().clusters().require("echo").endpoints().get(0);
     }
 
+    /**
+     * Waits until the endpoint is unhealthy for {@code reason}: the checker records the transition before it applies
+     * it to the endpoint, so both are waited for.
+     */
+    private static void awaitUnhealthy(WeirHarness weir, String reason) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> only(weir).state() == EndpointState.UNHEALTHY
+                && lastReason(weir).contains(reason));
+    }
+
     private static String lastReason(WeirHarness weir) {
         return weir.weir().health().lastTransition(only(weir)).orElseThrow().reason();
     }
@@ -85,9 +94,7 @@ class DatagramCheckTest extends SocketTest {
     void anEndpointThatAnswersSomethingElseIsUnhealthy() throws Exception {
         UdpEchoServer other = track(UdpEchoServer.named("other"));
         WeirHarness weir = weir(other.address(), "echo ");
-        await().atMost(Duration.ofSeconds(10)).until(() -> weir.weir().health().lastTransition(only(weir))
-                .map(t -> t.reason().contains("expected 'echo '")).orElse(false));
-        assertThat(only(weir).state()).isEqualTo(EndpointState.UNHEALTHY);
+        awaitUnhealthy(weir, "expected 'echo '");
     }
 
     @Test
@@ -97,18 +104,14 @@ class DatagramCheckTest extends SocketTest {
             closed = "127.0.0.1:" + s.getLocalPort();
         }
         WeirHarness weir = weir(closed, "echo ");
-        await().atMost(Duration.ofSeconds(10)).until(() -> weir.weir().health().lastTransition(only(weir))
-                .map(t -> t.reason().contains("connection refused")).orElse(false));
-        assertThat(only(weir).state()).isEqualTo(EndpointState.UNHEALTHY);
+        awaitUnhealthy(weir, "connection refused");
     }
 
     @Test
     void anEndpointThatSwallowsDatagramsTimesOut() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             WeirHarness weir = weir("127.0.0.1:" + silent.getLocalPort(), "echo ");
-            await().atMost(Duration.ofSeconds(10)).until(() -> weir.weir().health().lastTransition(only(weir))
-                    .map(t -> t.reason().contains("timeout")).orElse(false));
-            assertThat(only(weir).state()).isEqualTo(EndpointState.UNHEALTHY);
+            awaitUnhealthy(weir, "timeout");
         }
     }
 }
