@@ -130,6 +130,11 @@ final class DownstreamHandler extends RequestDispatcher {
     }
 
     @Override
+    boolean writesHttp1() {
+        return true;
+    }
+
+    @Override
     void exchangeDone(boolean keepAlive) {
         exchange = null;
         if (!keepAlive || closing || closeAfterExchange) {

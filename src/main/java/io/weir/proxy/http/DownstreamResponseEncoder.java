@@ -1,5 +1,9 @@
 package io.weir.proxy.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.DefaultByteBufHolder;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -11,10 +15,27 @@ import io.netty.handler.codec.http.HttpStatusClass;
  */
 final class DownstreamResponseEncoder extends HttpResponseEncoder {
 
+    /** A whole response, head and body, already encoded; it passes this encoder untouched. */
+    static final class Encoded extends DefaultByteBufHolder {
+        Encoded(ByteBuf bytes) {
+            super(bytes);
+        }
+    }
+
     private boolean answeringHead;
 
     void answeringHead(boolean head) {
         this.answeringHead = head;
+    }
+
+    /** Bytes already in HTTP/1.1 form (a forwarded {@code WholeResponse}): written as they are. */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof Encoded encoded) {
+            ctx.write(encoded.content(), promise);
+        } else {
+            super.write(ctx, msg, promise);
+        }
     }
 
     @Override

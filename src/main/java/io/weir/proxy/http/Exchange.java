@@ -31,6 +31,7 @@ import io.weir.proxy.ProxyHeaderWriter;
 import io.weir.proxy.http.route.Route;
 import io.weir.proxy.http.sticky.StickyPin;
 import io.weir.proxy.http.upstream.UpstreamConnection;
+import io.weir.proxy.http.upstream.WholeResponse;
 import io.weir.proxy.http.upstream.UpstreamListener;
 import io.weir.proxy.http.upstream.UpstreamPools;
 import io.weir.runtime.ThrottledLog;
@@ -111,6 +112,8 @@ final class Exchange implements UpstreamListener {
     private long bytesOut;
     /** The request asked for a WebSocket; {@code switching} once the upstream agreed. */
     private final boolean upgrade;
+    /** The response may come as a {@link WholeResponse}: Weir has nothing to do to its head but drop hop-by-hop lines. */
+    private final boolean wholeResponses;
     private boolean switching;
     private int status;
     private long connectedAt = -1;
@@ -141,6 +144,9 @@ final class Exchange implements UpstreamListener {
         this.retry = new RetryRules(route.config().retries(), cluster.retryBudget(), request.method(),
                 cluster.endpoints().size());
         this.grpc = GrpcStatus.isGrpc(request.headers());
+        this.wholeResponses = downstream.writesHttp1() && !head && !upgrade && !clientHttp10
+                && route.config().responseHeaders().isEmpty() && route.config().compression().isEmpty()
+                && sticky == StickyPin.NONE;
     }
 
     void start() {
@@ -215,6 +221,7 @@ final class Exchange implements UpstreamListener {
         }
         upstream = connection;
         connectedAt = System.nanoTime();
+        connection.wholeResponses(wholeResponses);
         Channel up = connection.channel();
         if (!request.headers().contains(HttpHeaderNames.HOST)) {
             request.headers().set(HttpHeaderNames.HOST, endpoint.id());
@@ -270,7 +277,9 @@ final class Exchange implements UpstreamListener {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpResponse response) {
+        if (msg instanceof WholeResponse whole) {
+            onWholeResponse(whole);
+        } else if (msg instanceof HttpResponse response) {
             onResponseHead(response);
         } else if (msg instanceof HttpContent content) {
             onResponseContent(content);
@@ -311,7 +320,9 @@ final class Exchange implements UpstreamListener {
             return;
         }
         endpoint.outcomes().status(code);
-        if (retryStatus(response, code)) {
+        if (retriesStatus(code)) {
+            ReferenceCountUtil.release(response);
+            retryLater(code + " from " + endpoint);
             return;
         }
         deadlines.endTry();
@@ -349,17 +360,40 @@ final class Exchange implements UpstreamListener {
     }
 
     /**
-     * The upstream answered a status the route retries: drop this answer (and its connection, whose body is
-     * unread) and try again elsewhere. When no retry is allowed the answer goes downstream as it is.
+     * The upstream answered a status the route retries: the caller drops this answer (and its connection, whose
+     * body is unread) and tries again elsewhere. When no retry is allowed the answer goes downstream as it is.
      */
-    private boolean retryStatus(HttpResponse response, int code) {
-        if (!route.config().retries().retryOn().status(code)
-                || !retry.retry(RetryRules.Failure.STATUS, code, tries, committed())) {
-            return false;
+    private boolean retriesStatus(int code) {
+        return route.config().retries().retryOn().status(code)
+                && retry.retry(RetryRules.Failure.STATUS, code, tries, committed());
+    }
+
+    /**
+     * A final response that came whole, whose head needs nothing but its hop-by-hop lines dropped: it goes
+     * downstream as the upstream's bytes, in one buffer, without being decoded into header objects and encoded
+     * again.
+     */
+    private void onWholeResponse(WholeResponse whole) {
+        int code = whole.status();
+        endpoint.outcomes().status(code);
+        if (retriesStatus(code)) {
+            whole.release();
+            retryLater(code + " from " + endpoint);
+            return;
         }
-        ReferenceCountUtil.release(response);
-        retryLater(code + " from " + endpoint);
-        return true;
+        deadlines.endTry();
+        responseStarted = true;
+        status = code;
+        responseHeadAt = System.nanoTime();
+        upstreamReusable = whole.keepAlive();
+        if (!requestSent) {
+            keepAlive = false;
+        }
+        bytesOut += whole.bodyLength();
+        downstream.answeringHead(false);
+        ctx.write(new DownstreamResponseEncoder.Encoded(whole.toDownstream(ctx.alloc(), !keepAlive)),
+                ctx.voidPromise());
+        complete();
     }
 
     /** A body delimited by the upstream closing is re-framed: chunked for HTTP/1.1, close for HTTP/1.0. */

@@ -88,6 +88,11 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         return close;
     }
 
+    /** Whether responses go out through an HTTP/1.1 encoder, which takes them already encoded too. */
+    boolean writesHttp1() {
+        return false;
+    }
+
     /** The response about to go answers a HEAD request (or not): its announced body is never sent. */
     void answeringHead(boolean head) {
     }

@@ -3,7 +3,6 @@ package io.weir.proxy.http.upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.weir.cluster.Endpoint;
 
@@ -17,6 +16,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private final Endpoint endpoint;
     private final UpstreamHome home;
     private Channel channel;
+    /** The HTTP/1.1 codec; null on an h2 stream. */
+    private UpstreamHttpCodec codec;
     private UpstreamListener listener;
     private boolean reused;
     /** The upstream said it did not process this request (h2 GOAWAY or REFUSED_STREAM): safe to replay. */
@@ -71,9 +72,20 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         return privateToClient;
     }
 
+    /**
+     * Whether the response to the request about to be written may come as one {@link WholeResponse} (an
+     * HTTP/1.1 connection; an h2 stream always gives a decoded head and body).
+     */
+    public void wholeResponses(boolean allowed) {
+        if (codec != null) {
+            codec.wholeResponses(allowed);
+        }
+    }
+
     /** Hands the connection back for reuse; the caller has read a complete response on it. */
     public void release() {
         listener = null;
+        wholeResponses(false);
         home.release(this);
     }
 
@@ -88,7 +100,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     /** Removes the HTTP codec; what it still held flows on to the tunnel's relay. */
     public void removeCodec() {
-        channel.pipeline().remove(HttpClientCodec.class);
+        channel.pipeline().remove(UpstreamHttpCodec.class);
     }
 
     /** Closes instead of pooling: the exchange ended in a state the next one must not inherit. */
@@ -100,6 +112,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        codec = ctx.pipeline().get(UpstreamHttpCodec.class);
     }
 
     @Override

@@ -7,8 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.weir.cluster.Endpoint;
 import io.weir.config.ClusterConfig;
@@ -57,10 +55,7 @@ final class UpstreamPool implements UpstreamHome {
                             ch.pipeline().addLast(UpstreamTls.newHandler(cluster.tls().get(), ch.alloc(),
                                     endpoint.address().getHostString(), endpoint.address().getPort()));
                         }
-                        ch.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
-                                .setMaxInitialLineLength(16 * 1024)
-                                .setMaxHeaderSize(64 * 1024)
-                                .setMaxChunkSize(64 * 1024), false, false));
+                        ch.pipeline().addLast(new UpstreamHttpCodec());
                         ch.pipeline().addLast(new UpstreamConnection(endpoint, pool));
                     }
                 });

@@ -1,0 +1,172 @@
+package io.weir.proxy.http;
+
+import io.weir.testing.RawBackend;
+import io.weir.testing.RawHttp;
+import io.weir.testing.SocketTest;
+import io.weir.testing.WeirHarness;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A response that arrives whole (head and Content-Length body in one read) goes downstream as the upstream's
+ * bytes, minus its hop-by-hop lines; what does not fit that shape goes through Netty's decoder. Either way the
+ * client must get the same response.
+ */
+class ResponseHeadForwardingTest extends SocketTest {
+
+    private static final String GET = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+
+    @Test
+    void hopByHopLinesAreDroppedAndTheRestGoesAsTheUpstreamSentIt() throws Exception {
+        RawBackend backend = track(RawBackend.answering("HTTP/1.1 200 Fine\r\n"
+                + "Server: raw\r\n"
+                + "Connection: keep-alive\r\n"
+                + "Keep-Alive: timeout=5\r\n"
+                + "x-lower-case: kept as written\r\n"
+                + "Proxy-Connection: keep-alive\r\n"
+                + "Upgrade: h2c\r\n"
+                + "Content-Length: 5\r\n"
+                + "Set-Cookie: a=1\r\n"
+                + "Set-Cookie: b=2\r\n"
+                + "\r\n"
+                + "hello"));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (Socket client = new Socket("127.0.0.1", weir.port())) {
+            client.getOutputStream().write(GET.getBytes(StandardCharsets.US_ASCII));
+            String expected = "HTTP/1.1 200 Fine\r\n"
+                    + "Server: raw\r\n"
+                    + "x-lower-case: kept as written\r\n"
+                    + "Content-Length: 5\r\n"
+                    + "Set-Cookie: a=1\r\n"
+                    + "Set-Cookie: b=2\r\n"
+                    + "\r\n"
+                    + "hello";
+            assertThat(readExactly(client.getInputStream(), expected.length())).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aKeptAliveUpstreamServesTheNextRequestsToo() throws Exception {
+        RawBackend backend = track(RawBackend.answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (RawHttp client = new RawHttp(weir.port())) {
+            for (int i = 0; i < 3; i++) {
+                RawHttp.Response r = client.write(GET).readResponse();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("ok");
+                assertThat(r.header("connection")).isNull();
+            }
+        }
+        assertThat(backend.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void anUpstreamThatSaysCloseIsNotReusedButTheClientStaysConnected() throws Exception {
+        RawBackend backend = track(RawBackend.answering("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (RawHttp client = new RawHttp(weir.port())) {
+            for (int i = 0; i < 2; i++) {
+                RawHttp.Response r = client.write(GET).readResponse();
+                assertThat(r.body()).isEqualTo("ok");
+                assertThat(r.header("connection")).isNull();
+            }
+        }
+        assertThat(backend.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void anHttp10UpstreamIsAnsweredAsHttp11AndReusedOnlyWhenItSaysKeepAlive() throws Exception {
+        RawBackend plain = track(RawBackend.answering("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        RawBackend keepAlive = track(RawBackend.answering(
+                "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok"));
+        for (RawBackend backend : new RawBackend[] {plain, keepAlive}) {
+            WeirHarness weir = track(WeirHarness.forward(backend.address()));
+            try (RawHttp client = new RawHttp(weir.port())) {
+                for (int i = 0; i < 2; i++) {
+                    RawHttp.Response r = client.write(GET).readResponse();
+                    assertThat(r.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+                    assertThat(r.header("connection")).isNull();
+                    assertThat(r.body()).isEqualTo("ok");
+                }
+            }
+        }
+        assertThat(plain.connections()).isEqualTo(2);
+        assertThat(keepAlive.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionHeaderThatNamesAnotherHeaderRemovesThatOneToo() throws Exception {
+        RawBackend backend = track(RawBackend.answering(
+                "HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: secret\r\nX-End: kept\r\nContent-Length: 2\r\n\r\nok"));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        RawHttp.Response r = RawHttp.send(weir.port(), GET);
+        assertThat(r.header("x-hop")).isNull();
+        assertThat(r.header("connection")).isNull();
+        assertThat(r.header("x-end")).isEqualTo("kept");
+        assertThat(r.body()).isEqualTo("ok");
+    }
+
+    @Test
+    void aClientThatAsksToCloseGetsConnectionCloseAndTheConnectionEnds() throws Exception {
+        RawBackend backend = track(RawBackend.answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (RawHttp client = new RawHttp(weir.port())) {
+            RawHttp.Response r = client.write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readResponse();
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(r.body()).isEqualTo("ok");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void aHeadAndABodyWrittenApartMakeTheSameResponse() throws Exception {
+        RawBackend backend = track(RawBackend.start((s, head) -> {
+            RawBackend.write(s, "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 11\r\n\r\n");
+            RawBackend.write(s, "hello");
+            RawBackend.write(s, " world");
+        }));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (RawHttp client = new RawHttp(weir.port())) {
+            for (int i = 0; i < 2; i++) {
+                RawHttp.Response r = client.write(GET).readResponse();
+                assertThat(r.body()).isEqualTo("hello world");
+                assertThat(r.header("connection")).isNull();
+            }
+        }
+        assertThat(backend.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void aResponseToHeadHasNoBodyAndTheNextResponseIsReadRight() throws Exception {
+        RawBackend backend = track(RawBackend.start((s, head) -> RawBackend.write(s, head.startsWith("HEAD")
+                ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+                : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (RawHttp client = new RawHttp(weir.port())) {
+            RawHttp.Response head = client.write("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n").readResponse(true);
+            assertThat(head.header("content-length")).isEqualTo("5");
+            RawHttp.Response get = client.write(GET).readResponse();
+            assertThat(get.body()).isEqualTo("hello");
+        }
+        assertThat(backend.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void aControlByteInAHeaderValueIsNeverForwarded() throws Exception {
+        RawBackend backend = track(RawBackend.answering(
+                "HTTP/1.1 200 OK\r\nX-Bad: a\u0001b\r\nContent-Length: 2\r\n\r\nok"));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        RawHttp.Response r = RawHttp.send(weir.port(), GET);
+        assertThat(r.status()).isEqualTo(502);
+        assertThat(r.header("x-bad")).isNull();
+    }
+
+    private static String readExactly(InputStream in, int length) throws java.io.IOException {
+        return new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
+    }
+}
