@@ -193,15 +193,26 @@ public final class ProxyMetrics implements RequestObserver {
     @Override
     public void requestEnded(RequestOutcome o) {
         countProtocol(o);
-        RouteMeters meters = byRoute.computeIfAbsent(o.listener(), l -> new ConcurrentHashMap<>())
-                .computeIfAbsent(o.route() == null ? NONE : o.route(), r -> new RouteMeters(o.listener(), r, o.cluster()));
+        // get before computeIfAbsent: on every request the meters exist, and the lambda would be allocated anyway.
+        ConcurrentMap<String, RouteMeters> routes = byRoute.get(o.listener());
+        if (routes == null) {
+            routes = byRoute.computeIfAbsent(o.listener(), l -> new ConcurrentHashMap<>());
+        }
+        String route = o.route() == null ? NONE : o.route();
+        RouteMeters meters = routes.get(route);
+        if (meters == null) {
+            meters = routes.computeIfAbsent(route, r -> new RouteMeters(o.listener(), r, o.cluster()));
+        }
         meters.record(o);
     }
 
     /** {@code weir_downstream_requests_total{listener, protocol}}: how many requests came over HTTP/1.x and HTTP/2. */
     private void countProtocol(RequestOutcome o) {
         String protocol = o.protocol() == null ? NONE : o.protocol();
-        ConcurrentMap<String, Counter> counters = byProtocol.computeIfAbsent(o.listener(), l -> new ConcurrentHashMap<>());
+        ConcurrentMap<String, Counter> counters = byProtocol.get(o.listener());
+        if (counters == null) {
+            counters = byProtocol.computeIfAbsent(o.listener(), l -> new ConcurrentHashMap<>());
+        }
         Counter c = counters.get(protocol);
         if (c == null) {
             c = counters.computeIfAbsent(protocol, p -> Counter.builder("weir.downstream.requests")

@@ -172,26 +172,18 @@ final class WholeResponseParser implements ByteProcessor {
         return code >= 200 && code < 600 && code != 204 && code != 304;
     }
 
+    /** Only the names that matter here are compared, and only values of those are looked at. */
     private boolean header(int s, int colon, int e, int next) {
-        int nameLength = colon - s;
-        int vs = colon + 1;
-        int ve = e;
-        while (vs < ve && isOws(in.getByte(vs))) {
-            vs++;
-        }
-        while (ve > vs && isOws(in.getByte(ve - 1))) {
-            ve--;
-        }
-        switch (nameLength) {
+        switch (colon - s) {
             case 14:
-                return !nameIs(s, CONTENT_LENGTH) || contentLength(vs, ve);
+                return !nameIs(s, CONTENT_LENGTH) || contentLength(colon + 1, e);
             case 17:
                 return !nameIs(s, TRANSFER_ENCODING);
             case 2:
                 return !nameIs(s, TE);
             case 10:
                 if (nameIs(s, CONNECTION)) {
-                    return connectionOptions(vs, ve) && drop(s, next);
+                    return connectionOptions(colon + 1, e) && drop(s, next);
                 }
                 return !nameIs(s, KEEP_ALIVE) || drop(s, next);
             case 16:
@@ -207,6 +199,12 @@ final class WholeResponseParser implements ByteProcessor {
 
     /** One Content-Length of digits only; a second one, even equal, is left to Netty's rules. */
     private boolean contentLength(int vs, int ve) {
+        while (vs < ve && isOws(in.getByte(vs))) {
+            vs++;
+        }
+        while (ve > vs && isOws(in.getByte(ve - 1))) {
+            ve--;
+        }
         if (contentLength >= 0 || vs == ve || ve - vs > 12) {
             return false;
         }
