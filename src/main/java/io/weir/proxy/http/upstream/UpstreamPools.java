@@ -42,8 +42,13 @@ public final class UpstreamPools {
                     .acquire(listener);
             return;
         }
-        PER_LOOP.get().pools.computeIfAbsent(endpoint, e -> new UpstreamPool(loop, e, cluster, transport))
-                .acquire(listener);
+        // get first: the pool exists on every request but the first, and the capturing lambda would be allocated.
+        Map<Endpoint, UpstreamPool> pools = PER_LOOP.get().pools;
+        UpstreamPool pool = pools.get(endpoint);
+        if (pool == null) {
+            pool = pools.computeIfAbsent(endpoint, e -> new UpstreamPool(loop, e, cluster, transport));
+        }
+        pool.acquire(listener);
     }
 
     /** Closes this loop's idle connections to a draining endpoint; busy ones close when their exchange ends. */
