@@ -319,28 +319,15 @@ final class Exchange implements UpstreamListener {
             }
             return;
         }
-        endpoint.outcomes().status(code);
-        if (retriesStatus(code)) {
-            ReferenceCountUtil.release(response);
-            retryLater(code + " from " + endpoint);
+        if (!finalStatus(code, response, HttpUtil.isKeepAlive(response))) {
             return;
         }
-        deadlines.endTry();
-        responseStarted = true;
-        status = code;
-        responseHeadAt = System.nanoTime();
-        upstreamReusable = HttpUtil.isKeepAlive(response);
         HttpHeaders headers = response.headers();
         ProxyHeaders.stripHopByHop(headers);
         ProxyHeaders.apply(route.config().responseHeaders(), headers);
         sticky.onResponse(endpoint, headers);
         frameForDownstream(response, code);
         compress(response);
-        if (!requestSent) {
-            // The upstream answered before taking the whole body: the rest of it is unread, so this
-            // connection cannot carry another request.
-            keepAlive = false;
-        }
         if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (clientHttp10) {
@@ -360,12 +347,28 @@ final class Exchange implements UpstreamListener {
     }
 
     /**
-     * The upstream answered a status the route retries: the caller drops this answer (and its connection, whose
-     * body is unread) and tries again elsewhere. When no retry is allowed the answer goes downstream as it is.
+     * A final response's status came: false when the route retries it (this answer is dropped, with its
+     * connection, whose body is unread, and the next try started), true when it is the one the client gets.
      */
-    private boolean retriesStatus(int code) {
-        return route.config().retries().retryOn().status(code)
-                && retry.retry(RetryRules.Failure.STATUS, code, tries, committed());
+    private boolean finalStatus(int code, Object response, boolean upstreamKeepsAlive) {
+        endpoint.outcomes().status(code);
+        if (route.config().retries().retryOn().status(code)
+                && retry.retry(RetryRules.Failure.STATUS, code, tries, committed())) {
+            ReferenceCountUtil.release(response);
+            retryLater(code + " from " + endpoint);
+            return false;
+        }
+        deadlines.endTry();
+        responseStarted = true;
+        status = code;
+        responseHeadAt = System.nanoTime();
+        upstreamReusable = upstreamKeepsAlive;
+        if (!requestSent) {
+            // The upstream answered before taking the whole body: the rest of it is unread, so this
+            // connection cannot carry another request.
+            keepAlive = false;
+        }
+        return true;
     }
 
     /**
@@ -374,20 +377,8 @@ final class Exchange implements UpstreamListener {
      * again.
      */
     private void onWholeResponse(WholeResponse whole) {
-        int code = whole.status();
-        endpoint.outcomes().status(code);
-        if (retriesStatus(code)) {
-            whole.release();
-            retryLater(code + " from " + endpoint);
+        if (!finalStatus(whole.status(), whole, whole.keepAlive())) {
             return;
-        }
-        deadlines.endTry();
-        responseStarted = true;
-        status = code;
-        responseHeadAt = System.nanoTime();
-        upstreamReusable = whole.keepAlive();
-        if (!requestSent) {
-            keepAlive = false;
         }
         bytesOut += whole.bodyLength();
         downstream.answeringHead(false);
