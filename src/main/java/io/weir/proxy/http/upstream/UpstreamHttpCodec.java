@@ -39,7 +39,8 @@ final class UpstreamHttpCodec extends CombinedChannelDuplexHandler<UpstreamHttpC
 
     static final class Decoder extends HttpResponseDecoder {
 
-        private final WholeResponseParser whole = new WholeResponseParser(MAX_INITIAL_LINE + MAX_HEADER_SIZE);
+        /** A head the parser takes is within both of Netty's limits: those it does not take meet Netty's. */
+        private final WholeResponseParser whole = new WholeResponseParser(MAX_HEADER_SIZE);
         private boolean answersHead;
         private boolean wholeAllowed;
         /** Netty's decoder is inside a response: the next bytes are its, not the parser's. */
