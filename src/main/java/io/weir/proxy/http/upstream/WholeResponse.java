@@ -49,11 +49,38 @@ public final class WholeResponse extends DefaultByteBufHolder {
     }
 
     /**
-     * The response as an HTTP/1.1 client gets it, in one buffer: {@code HTTP/1.1}, the upstream's status line and
-     * header lines but the hop-by-hop ones, {@code Connection: close} when the downstream connection ends after
-     * it, and the body. This holder's bytes are released.
+     * The response as an HTTP/1.1 client gets it: {@code HTTP/1.1}, the upstream's status line and header lines but
+     * the hop-by-hop ones, {@code Connection: close} when the downstream connection ends after it, and the body.
+     * Ownership of this holder's bytes passes to the buffer returned.
      */
     public ByteBuf toDownstream(ByteBufAllocator alloc, boolean close) {
+        return close || content().isReadOnly() ? copied(alloc, close) : inPlace();
+    }
+
+    /**
+     * The usual case: the response is rewritten where it lies. The kept head lines before each dropped one move
+     * towards the body, over the gap; the body and what follows the last dropped line stay put. Only a few
+     * hundred bytes of head move, and nothing is allocated for the body.
+     */
+    private ByteBuf inPlace() {
+        ByteBuf in = content();
+        int base = in.readerIndex();
+        in.setByte(base + 7, '1');
+        int shift = 0;
+        for (int i = droppedCount - 2; i >= 0; i -= 2) {
+            shift += dropped[i + 1] - dropped[i];
+            int keptStart = i == 0 ? 0 : dropped[i - 1];
+            int keptLength = dropped[i] - keptStart;
+            if (keptLength > 0) {
+                byte[] kept = new byte[keptLength];
+                in.getBytes(base + keptStart, kept);
+                in.setBytes(base + keptStart + shift, kept);
+            }
+        }
+        return in.readerIndex(base + shift);
+    }
+
+    private ByteBuf copied(ByteBufAllocator alloc, boolean close) {
         ByteBuf in = content();
         int base = in.readerIndex();
         int headEnd = base + headLength - 2;
