@@ -373,8 +373,8 @@ final class Exchange implements UpstreamListener {
 
     /**
      * A final response that came whole, whose head needs nothing but its hop-by-hop lines dropped: it goes
-     * downstream as the upstream's bytes, in one buffer, without being decoded into header objects and encoded
-     * again.
+     * downstream as the upstream's bytes, in the buffer they came in, without being decoded into header objects
+     * and encoded again.
      */
     private void onWholeResponse(WholeResponse whole) {
         if (!finalStatus(whole.status(), whole, whole.keepAlive())) {

@@ -7,8 +7,8 @@ import io.netty.buffer.DefaultByteBufHolder;
 /**
  * An upstream response that arrived whole, head and Content-Length body, in the bytes the upstream codec holds,
  * and whose head needs nothing from Weir but its hop-by-hop lines dropped (see {@link WholeResponseParser}). It
- * goes downstream as bytes: the head's lines copied, not decoded into header objects and encoded again.
- * {@link #content()} is the response as the upstream sent it.
+ * goes downstream as bytes, rewritten in the buffer it was read into, not decoded into header objects and encoded
+ * again. {@link #content()} is the response as the upstream sent it.
  */
 public final class WholeResponse extends DefaultByteBufHolder {
 
