@@ -6,7 +6,6 @@ import io.weir.testing.SocketTest;
 import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -21,32 +20,46 @@ class ResponseHeadForwardingTest extends SocketTest {
 
     private static final String GET = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 
+    /** Hop-by-hop lines first, in the middle and last, so kept lines move over each of them. */
+    private static final String WITH_HOP_BY_HOP = "HTTP/1.1 200 Fine\r\n"
+            + "Server: raw\r\n"
+            + "Connection: keep-alive\r\n"
+            + "Keep-Alive: timeout=5\r\n"
+            + "x-lower-case: kept as written\r\n"
+            + "Proxy-Connection: keep-alive\r\n"
+            + "Upgrade: h2c\r\n"
+            + "Content-Length: 5\r\n"
+            + "Set-Cookie: a=1\r\n"
+            + "Set-Cookie: b=2\r\n"
+            + "\r\n"
+            + "hello";
+    private static final String HEAD_WITHOUT_THEM = "HTTP/1.1 200 Fine\r\n"
+            + "Server: raw\r\n"
+            + "x-lower-case: kept as written\r\n"
+            + "Content-Length: 5\r\n"
+            + "Set-Cookie: a=1\r\n"
+            + "Set-Cookie: b=2\r\n";
+
     @Test
     void hopByHopLinesAreDroppedAndTheRestGoesAsTheUpstreamSentIt() throws Exception {
-        RawBackend backend = track(RawBackend.answering("HTTP/1.1 200 Fine\r\n"
-                + "Server: raw\r\n"
-                + "Connection: keep-alive\r\n"
-                + "Keep-Alive: timeout=5\r\n"
-                + "x-lower-case: kept as written\r\n"
-                + "Proxy-Connection: keep-alive\r\n"
-                + "Upgrade: h2c\r\n"
-                + "Content-Length: 5\r\n"
-                + "Set-Cookie: a=1\r\n"
-                + "Set-Cookie: b=2\r\n"
-                + "\r\n"
-                + "hello"));
+        assertThat(exchange(GET, HEAD_WITHOUT_THEM.length() + 7))
+                .isEqualTo(HEAD_WITHOUT_THEM + "\r\nhello");
+    }
+
+    @Test
+    void aClientThatAsksToCloseGetsTheSameResponsePlusConnectionClose() throws Exception {
+        String expected = HEAD_WITHOUT_THEM + "Connection: close\r\n\r\nhello";
+        assertThat(exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", expected.length()))
+                .isEqualTo(expected);
+    }
+
+    /** The first {@code length} bytes the client gets for {@code request}, the upstream answering {@link #WITH_HOP_BY_HOP}. */
+    private String exchange(String request, int length) throws Exception {
+        RawBackend backend = track(RawBackend.answering(WITH_HOP_BY_HOP));
         WeirHarness weir = track(WeirHarness.forward(backend.address()));
         try (Socket client = new Socket("127.0.0.1", weir.port())) {
-            client.getOutputStream().write(GET.getBytes(StandardCharsets.US_ASCII));
-            String expected = "HTTP/1.1 200 Fine\r\n"
-                    + "Server: raw\r\n"
-                    + "x-lower-case: kept as written\r\n"
-                    + "Content-Length: 5\r\n"
-                    + "Set-Cookie: a=1\r\n"
-                    + "Set-Cookie: b=2\r\n"
-                    + "\r\n"
-                    + "hello";
-            assertThat(readExactly(client.getInputStream(), expected.length())).isEqualTo(expected);
+            client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(client.getInputStream().readNBytes(length), StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -164,9 +177,5 @@ class ResponseHeadForwardingTest extends SocketTest {
         RawHttp.Response r = RawHttp.send(weir.port(), GET);
         assertThat(r.status()).isEqualTo(502);
         assertThat(r.header("x-bad")).isNull();
-    }
-
-    private static String readExactly(InputStream in, int length) throws java.io.IOException {
-        return new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
     }
 }

@@ -3,14 +3,13 @@ package io.weir.proxy.http.upstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
 
-import java.util.Arrays;
-
 /**
  * Recognises the common upstream response that can go downstream as bytes: HTTP/1.0 or 1.1, a final status
  * with a body (not 1xx, 204 or 304), framed by one Content-Length, head and body both in the buffer already,
  * and a head in strict form: CRLF line ends, header names that are tokens with no space before the colon, no
- * control bytes but HTAB, no continuation lines. Hop-by-hop lines (Connection with only {@code close} or
- * {@code keep-alive}, Keep-Alive, Proxy-Connection, Upgrade, HTTP2-Settings) are noted, to be dropped.
+ * control bytes but HTAB, no continuation lines. Such a response is taken out of the buffer already rewritten
+ * for the downstream hop: {@code HTTP/1.1}, and without its hop-by-hop lines (Connection with only {@code close}
+ * or {@code keep-alive}, Keep-Alive, Proxy-Connection, Upgrade, HTTP2-Settings).
  *
  * <p>Anything else (chunked, Transfer-Encoding, TE, a Connection naming other headers, a response not all
  * here, a byte out of place) is not this parser's to judge: it answers null and Netty's decoder reads the
@@ -46,7 +45,10 @@ final class WholeResponseParser implements ByteProcessor {
     }
 
     private final int maxHead;
+    /** Pairs of offsets from the response's start, [start, end) of each hop-by-hop line. */
     private final int[] dropped = new int[MAX_DROPPED];
+    /** Where kept head lines wait while they move: one per connection, grown to the longest run moved. */
+    private byte[] scratch = new byte[0];
 
     private ByteBuf in;
     private int base;
@@ -88,7 +90,7 @@ final class WholeResponseParser implements ByteProcessor {
         droppedCount = 0;
         int blankLineEnd = buf.forEachByte(r, Math.min(n, maxHead), this);
         in = null;
-        if (!complete || contentLength < 0) {
+        if (!complete || contentLength < 0 || buf.isReadOnly()) {
             return null;
         }
         int headLength = blankLineEnd + 1 - r;
@@ -96,11 +98,32 @@ final class WholeResponseParser implements ByteProcessor {
             return null;
         }
         int total = (int) (headLength + contentLength);
-        WholeResponse whole = new WholeResponse(buf.retainedSlice(r, total), status,
-                http10 ? keepAliveToken && !close : !close, 9, headLength,
-                droppedCount == 0 ? null : Arrays.copyOf(dropped, droppedCount), droppedCount);
+        int shift = rewriteHead(buf, r);
+        WholeResponse whole = new WholeResponse(buf.retainedSlice(r + shift, total - shift), status,
+                http10 ? keepAliveToken && !close : !close, headLength - shift);
         buf.skipBytes(total);
         return whole;
+    }
+
+    /**
+     * The head made ready for the downstream hop where it lies: {@code HTTP/1.1}, and the kept lines before each
+     * dropped one moved over it, towards the body, which stays put. Only a few hundred bytes of head move.
+     * Returns how far the response's start moved.
+     */
+    private int rewriteHead(ByteBuf buf, int r) {
+        buf.setByte(r + 7, '1');
+        int shift = 0;
+        for (int i = droppedCount - 2; i >= 0; i -= 2) {
+            shift += dropped[i + 1] - dropped[i];
+            int keptStart = i == 0 ? 0 : dropped[i - 1];
+            int keptLength = dropped[i] - keptStart;
+            if (scratch.length < keptLength) {
+                scratch = new byte[Math.max(keptLength, 512)];
+            }
+            buf.getBytes(r + keptStart, scratch, 0, keptLength);
+            buf.setBytes(r + keptStart + shift, scratch, 0, keptLength);
+        }
+        return shift;
     }
 
     /** One byte of the head; false stops the walk: at the blank line that ends it, or at anything not taken. */
