@@ -170,7 +170,7 @@ final class ClusterBinder {
         String kind = colon < 0 ? s : s.substring(0, colon);
         String name = colon < 0 ? "" : s.substring(colon + 1);
         boolean known = kind.equals("header") || kind.equals("cookie") || kind.equals("query");
-        if (!known || name.isEmpty() || !HeadersBinder.isToken(name)) {
+        if (!known || name.isEmpty() || !HttpSyntax.isToken(name)) {
             throw new IllegalArgumentException("expected source_ip, path, header:NAME, cookie:NAME or query:NAME; got '"
                     + text + "'");
         }

@@ -39,8 +39,8 @@ final class CompressionBinder {
     static String mediaType(String text) {
         String s = text.strip().toLowerCase(Locale.ROOT);
         int slash = s.indexOf('/');
-        if (slash <= 0 || slash == s.length() - 1 || !HeadersBinder.isToken(s.substring(0, slash))
-                || !(s.endsWith("/*") || HeadersBinder.isToken(s.substring(slash + 1)))) {
+        if (slash <= 0 || slash == s.length() - 1 || !HttpSyntax.isToken(s.substring(0, slash))
+                || !(s.endsWith("/*") || HttpSyntax.isToken(s.substring(slash + 1)))) {
             throw new IllegalArgumentException("expected a media type like text/html or text/*; got '" + text + "'");
         }
         return s;

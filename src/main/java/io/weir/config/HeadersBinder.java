@@ -80,7 +80,7 @@ final class HeadersBinder {
 
     /** An HTTP header name: a token (RFC 9110 §5.1). */
     static String headerName(String text) {
-        if (!isToken(text)) {
+        if (!HttpSyntax.isToken(text)) {
             throw new IllegalArgumentException("'" + text + "' is not a valid header name (letters, digits and "
                     + "!#$%&'*+-.^_`|~ only)");
         }
@@ -94,7 +94,7 @@ final class HeadersBinder {
     static String headerValue(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+            if (HttpSyntax.isForbiddenControl(c) || c > 0xff) {
                 throw new IllegalArgumentException("header value has a character not allowed in a header: U+"
                         + String.format("%04X", (int) c) + " at position " + (i + 1));
             }
@@ -102,18 +102,4 @@ final class HeadersBinder {
         return text;
     }
 
-    static boolean isToken(String text) {
-        if (text.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -207,7 +207,7 @@ final class HealthBinder {
 
     private static String method(String text) {
         String s = text.strip();
-        if (!HeadersBinder.isToken(s)) {
+        if (!HttpSyntax.isToken(s)) {
             throw new IllegalArgumentException("expected an HTTP method like GET or HEAD; got '" + text + "'");
         }
         return s.toUpperCase(Locale.ROOT);

@@ -57,7 +57,7 @@ final class RateLimitBinder {
         int colon = s.indexOf(':');
         String kind = colon < 0 ? s : s.substring(0, colon);
         String name = colon < 0 ? "" : s.substring(colon + 1);
-        if ((kind.equals("header") || kind.equals("cookie")) && HeadersBinder.isToken(name)) {
+        if ((kind.equals("header") || kind.equals("cookie")) && HttpSyntax.isToken(name)) {
             return new RateLimitConfig.Key(kind.equals("header") ? RateLimitConfig.Kind.HEADER
                     : RateLimitConfig.Kind.COOKIE, name);
         }

@@ -112,7 +112,7 @@ final class RouteMatchBinder {
 
     static String method(String text) {
         String method = text.strip().toUpperCase(Locale.ROOT);
-        if (!HeadersBinder.isToken(method)) {
+        if (!HttpSyntax.isToken(method)) {
             throw new IllegalArgumentException("expected an HTTP method like GET or POST; got '" + text + "'");
         }
         return method;

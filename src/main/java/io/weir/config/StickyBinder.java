@@ -52,7 +52,7 @@ final class StickyBinder {
 
     private static String token(String text) {
         String s = text.strip();
-        if (!HeadersBinder.isToken(s)) {
+        if (!HttpSyntax.isToken(s)) {
             throw new IllegalArgumentException("expected a name of letters, digits and !#$%&'*+-.^_`|~; got '"
                     + text + "'");
         }

@@ -2,6 +2,7 @@ package io.weir.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
+import io.weir.config.HttpSyntax;
 
 /**
  * Byte rules for a request head that Netty's decoder is lenient about (RFC 9112 §2.2, §5.2): every line
@@ -53,7 +54,7 @@ final class HeadScanner implements ByteProcessor {
             afterCr = true;
         } else if (b == '\n') {
             problem = "bare LF in request head";
-        } else if (isControl(b)) {
+        } else if (HttpSyntax.isForbiddenControl(b)) {
             problem = "control byte 0x" + Integer.toHexString(b & 0xff) + " in request head";
         } else if (lineLength == 0 && lines > 0 && (b == ' ' || b == '\t')) {
             problem = "obs-fold (header continuation line) in request head";
@@ -61,11 +62,6 @@ final class HeadScanner implements ByteProcessor {
             lineLength++;
         }
         return problem == null;
-    }
-
-    /** CTL but HTAB. Bytes are signed: obs-text (0x80-0xff), allowed in field values, is negative here. */
-    private static boolean isControl(byte b) {
-        return (b >= 0 && b < 0x20 && b != '\t') || b == 0x7f;
     }
 
     private void endLine() {

@@ -2,6 +2,7 @@ package io.weir.proxy.http.upstream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
+import io.weir.config.HttpSyntax;
 
 /**
  * Recognises the common upstream response that can go downstream as bytes: HTTP/1.0 or 1.1, a final status
@@ -18,7 +19,6 @@ import io.netty.util.ByteProcessor;
  */
 final class WholeResponseParser implements ByteProcessor {
 
-    private static final boolean[] TCHAR = new boolean[128];
     private static final byte[] CONTENT_LENGTH = lower("content-length");
     private static final byte[] TRANSFER_ENCODING = lower("transfer-encoding");
     private static final byte[] CONNECTION = lower("connection");
@@ -30,19 +30,6 @@ final class WholeResponseParser implements ByteProcessor {
     private static final byte[] CLOSE = lower("close");
     /** Eight hop-by-hop lines at most; a head with more is left to Netty. */
     private static final int MAX_DROPPED = 16;
-
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TCHAR[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TCHAR[c] = true;
-            TCHAR[Character.toUpperCase(c)] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TCHAR[c] = true;
-        }
-    }
 
     private final int maxHead;
     /** Pairs of offsets from the response's start, [start, end) of each hop-by-hop line. */
@@ -140,7 +127,7 @@ final class WholeResponseParser implements ByteProcessor {
         }
         if (statusLine || colon >= 0) {
             // The status line or a field value: any byte but a control one (HTAB is allowed, obs-text too).
-            return (b < 0 || b >= 0x20 || b == '\t') && b != 0x7f;
+            return !HttpSyntax.isForbiddenControl(b);
         }
         if (b == ':') {
             if (i == lineStart) {
@@ -150,7 +137,7 @@ final class WholeResponseParser implements ByteProcessor {
             return true;
         }
         // A header name: token characters only, so no space before the colon and no continuation line.
-        return b >= 0 && TCHAR[b];
+        return HttpSyntax.isTokenChar(b);
     }
 
     private boolean endLine(int cr) {
