@@ -145,8 +145,7 @@ final class Exchange implements UpstreamListener {
                 cluster.endpoints().size());
         this.grpc = GrpcStatus.isGrpc(request.headers());
         this.wholeResponses = downstream.writesHttp1() && !head && !upgrade && !clientHttp10
-                && route.config().responseHeaders().isEmpty() && route.config().compression().isEmpty()
-                && sticky == StickyPin.NONE;
+                && route.leavesResponsesAlone() && sticky == StickyPin.NONE;
     }
 
     void start() {

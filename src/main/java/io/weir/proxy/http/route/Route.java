@@ -12,12 +12,14 @@ public final class Route {
     private final RequestMatcher[] matchers;
     private final RouteAction action;
     private final RateLimiter rateLimiter;
+    private final boolean leavesResponsesAlone;
 
     Route(RouteConfig config, List<RequestMatcher> matchers, RouteAction action, StateStore store) {
         this.config = config;
         this.rateLimiter = config.rateLimit().map(r -> RateLimiter.of(r, config.name(), store)).orElse(null);
         this.matchers = matchers.toArray(RequestMatcher[]::new);
         this.action = action;
+        this.leavesResponsesAlone = config.responseHeaders().isEmpty() && config.compression().isEmpty();
     }
 
     boolean matches(RequestView request) {
@@ -39,6 +41,11 @@ public final class Route {
 
     public RouteAction action() {
         return action;
+    }
+
+    /** No response header rules and no compression: responses pass with only their hop-by-hop headers dropped. */
+    public boolean leavesResponsesAlone() {
+        return leavesResponsesAlone;
     }
 
     /** The route's {@code rate_limit}; null when it has none. */
