@@ -1,4 +1,4 @@
-# Shared by bench/run.sh and bench/l4.sh: messages, the processes a run starts (and stops on any exit),
+# Shared by bench/run.sh, bench/ab.sh and bench/l4.sh: messages, the processes a run starts (and stops on any exit),
 # and the CPU time they use. Source it after setting BENCH_NAME (the prefix of every message).
 
 die() { echo "$BENCH_NAME: error: $*" >&2; exit 1; }
@@ -93,4 +93,58 @@ cpu_ticks() {
         total=$((total + f[11] + f[12]))   # fields 14 (utime) and 15 (stime)
     done
     echo "$total"
+}
+
+# nginx_common NAME: the http{} settings every nginx of a run shares, with its temp paths under $OUT/NAME
+# (Debian's nginx defaults them to /var/lib/nginx).
+nginx_common() {
+    cat <<EOF
+    client_body_temp_path $OUT/$1/client_body;
+    proxy_temp_path $OUT/$1/proxy;
+    fastcgi_temp_path $OUT/$1/fastcgi;
+    uwsgi_temp_path $OUT/$1/uwsgi;
+    scgi_temp_path $OUT/$1/scgi;
+    access_log off;
+    default_type text/plain;
+    # Do not let nginx's default limit (1000 requests per connection) cause churn.
+    keepalive_requests 100000000;
+    keepalive_timeout 300s;
+EOF
+}
+
+# write_backends PORT...: $OUT/backends.conf, one nginx worker serving every PORT ("hello from PORT" on /, a
+# 1 KiB file at /static/1k.txt) and its stub_status on $STATUS_PORT. Start it with
+#   start backends nginx -p "$OUT/backends/" -e "$OUT/backends/error.log" -c "$OUT/backends.conf"
+write_backends() {
+    local port servers=
+    mkdir -p "$OUT/www/static" "$OUT/backends"
+    head -c 1024 /dev/zero | tr '\0' 'x' > "$OUT/www/static/1k.txt"
+    chmod -R a+rX "$OUT/www"
+    for port in "$@"; do
+        servers+="
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        location / {
+            return 200 \"hello from $port\n\";
+        }
+        location /static/ {
+            root $OUT/www;
+        }
+    }"
+    done
+    cat > "$OUT/backends.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $OUT/backends/nginx.pid;
+error_log $OUT/backends/error.log warn;
+events { worker_connections 4096; }
+http {
+$(nginx_common backends)
+    server {
+        listen 127.0.0.1:$STATUS_PORT;
+        location = /status { stub_status; }
+    }
+$servers
+}
+EOF
 }

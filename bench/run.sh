@@ -145,52 +145,8 @@ upstream_pool() {
 }
 
 # ---------------------------------------------------------------- configs
-mkdir -p "$OUT/www/static" "$OUT/backends" "$OUT/nginx-proxy"
-head -c 1024 /dev/zero | tr '\0' 'x' > "$OUT/www/static/1k.txt"
-chmod -R a+rX "$OUT/www"
-
-backend_servers=
-for port in "${BACKEND_PORTS[@]}"; do
-    backend_servers+="
-    server {
-        listen 127.0.0.1:$port backlog=4096;
-        location / {
-            return 200 \"hello from $port\n\";
-        }
-        location /static/ {
-            root $OUT/www;
-        }
-    }"
-done
-
-# Temp paths are set explicitly: Debian's nginx defaults them to /var/lib/nginx.
-nginx_common="
-    client_body_temp_path $OUT/%s/client_body;
-    proxy_temp_path $OUT/%s/proxy;
-    fastcgi_temp_path $OUT/%s/fastcgi;
-    uwsgi_temp_path $OUT/%s/uwsgi;
-    scgi_temp_path $OUT/%s/scgi;
-    access_log off;
-    default_type text/plain;
-    # Do not let nginx's default limit (1000 requests per connection) cause churn.
-    keepalive_requests 100000000;
-    keepalive_timeout 300s;"
-
-cat > "$OUT/backends.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $OUT/backends/nginx.pid;
-error_log $OUT/backends/error.log warn;
-events { worker_connections 4096; }
-http {
-$(printf "$nginx_common" backends backends backends backends backends)
-    server {
-        listen 127.0.0.1:$STATUS_PORT;
-        location = /status { stub_status; }
-    }
-$backend_servers
-}
-EOF
+mkdir -p "$OUT/nginx-proxy"
+write_backends "${BACKEND_PORTS[@]}"
 
 cat > "$OUT/nginx-proxy.conf" <<EOF
 worker_processes 1;
@@ -199,7 +155,7 @@ pid $OUT/nginx-proxy/nginx.pid;
 error_log $OUT/nginx-proxy/error.log warn;
 events { worker_connections 4096; }
 http {
-$(printf "$nginx_common" nginx-proxy nginx-proxy nginx-proxy nginx-proxy nginx-proxy)
+$(nginx_common nginx-proxy)
     upstream backends {
         server 127.0.0.1:${BACKEND_PORTS[0]};
         server 127.0.0.1:${BACKEND_PORTS[1]};
