@@ -27,17 +27,23 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Supplier;
+
 /**
  * The native epoll transport where the platform has it, NIO otherwise, io_uring when asked for. Upstream
  * channels must be of the same kind as the event loop they are registered on, so both come from here:
  * stream channels through {@link #newSocketChannel()} and {@link #childHandler}, which add what the
  * transport needs in every pipeline.
  *
+ * @param socketChannels makes the client stream channels of {@code socketChannel}'s class, directly rather than by
+ *                       reflection (a tcp listener makes one per downstream connection), with what the transport
+ *                       needs in their pipeline
  * @param splice whether TCP bytes can move between two sockets in the kernel (epoll's splice)
  */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                         Class<? extends ServerSocketChannel> serverChannel,
                         Class<? extends SocketChannel> socketChannel,
+                        Supplier<SocketChannel> socketChannels,
                         Class<? extends DatagramChannel> datagramChannel,
                         boolean splice) {
 
@@ -62,7 +68,8 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         if (asked.equals("io_uring")) {
             if (IoUring.isAvailable()) {
                 return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
-                        IoUringSocketChannel.class, IoUringDatagramChannel.class, false);
+                        IoUringSocketChannel.class, () -> guarded(new IoUringSocketChannel()),
+                        IoUringDatagramChannel.class, false);
             }
             log.warn("io_uring is not available here ({}); using {}", IoUring.unavailabilityCause(),
                     Epoll.isAvailable() ? "epoll" : "nio");
@@ -75,22 +82,15 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
             // -Dweir.splice=false keeps epoll but copies L4 bytes through user space (to compare, or to debug).
             boolean splice = !"false".equals(System.getProperty("weir.splice"));
             return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
-                    EpollSocketChannel.class, EpollDatagramChannel.class, splice);
+                    EpollSocketChannel.class, EpollSocketChannel::new, EpollDatagramChannel.class, splice);
         }
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
-                NioSocketChannel.class, NioDatagramChannel.class, false);
+                NioSocketChannel.class, NioSocketChannel::new, NioDatagramChannel.class, false);
     }
 
-    /**
-     * A client stream channel, for {@code Bootstrap.channelFactory(transport::newSocketChannel)}. Made directly,
-     * not by reflection: a tcp listener makes one per downstream connection.
-     */
+    /** A client stream channel, for {@code Bootstrap.channelFactory(transport::newSocketChannel)}. */
     public SocketChannel newSocketChannel() {
-        return switch (name) {
-            case "epoll" -> new EpollSocketChannel();
-            case "io_uring" -> guarded(new IoUringSocketChannel());
-            default -> new NioSocketChannel();
-        };
+        return socketChannels.get();
     }
 
     /** What a server bootstrap gets as its child handler: {@code child}, behind what this transport needs. */
