@@ -65,51 +65,22 @@ class ResponseHeadForwardingTest extends SocketTest {
 
     @Test
     void aKeptAliveUpstreamServesTheNextRequestsToo() throws Exception {
-        RawBackend backend = track(RawBackend.answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
-        WeirHarness weir = track(WeirHarness.forward(backend.address()));
-        try (RawHttp client = new RawHttp(weir.port())) {
-            for (int i = 0; i < 3; i++) {
-                RawHttp.Response r = client.write(GET).readResponse();
-                assertThat(r.status()).isEqualTo(200);
-                assertThat(r.body()).isEqualTo("ok");
-                assertThat(r.header("connection")).isNull();
-            }
-        }
-        assertThat(backend.connections()).isEqualTo(1);
+        assertServedOnOneClientConnection(RawBackend.answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+                3, "ok", 1);
     }
 
     @Test
     void anUpstreamThatSaysCloseIsNotReusedButTheClientStaysConnected() throws Exception {
-        RawBackend backend = track(RawBackend.answering("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"));
-        WeirHarness weir = track(WeirHarness.forward(backend.address()));
-        try (RawHttp client = new RawHttp(weir.port())) {
-            for (int i = 0; i < 2; i++) {
-                RawHttp.Response r = client.write(GET).readResponse();
-                assertThat(r.body()).isEqualTo("ok");
-                assertThat(r.header("connection")).isNull();
-            }
-        }
-        assertThat(backend.connections()).isEqualTo(2);
+        assertServedOnOneClientConnection(
+                RawBackend.answering("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"), 2, "ok", 2);
     }
 
     @Test
     void anHttp10UpstreamIsAnsweredAsHttp11AndReusedOnlyWhenItSaysKeepAlive() throws Exception {
-        RawBackend plain = track(RawBackend.answering("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"));
-        RawBackend keepAlive = track(RawBackend.answering(
-                "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok"));
-        for (RawBackend backend : new RawBackend[] {plain, keepAlive}) {
-            WeirHarness weir = track(WeirHarness.forward(backend.address()));
-            try (RawHttp client = new RawHttp(weir.port())) {
-                for (int i = 0; i < 2; i++) {
-                    RawHttp.Response r = client.write(GET).readResponse();
-                    assertThat(r.statusLine()).isEqualTo("HTTP/1.1 200 OK");
-                    assertThat(r.header("connection")).isNull();
-                    assertThat(r.body()).isEqualTo("ok");
-                }
-            }
-        }
-        assertThat(plain.connections()).isEqualTo(2);
-        assertThat(keepAlive.connections()).isEqualTo(1);
+        assertServedOnOneClientConnection(RawBackend.answering("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+                2, "ok", 2);
+        assertServedOnOneClientConnection(RawBackend.answering(
+                "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok"), 2, "ok", 1);
     }
 
     @Test
@@ -138,20 +109,11 @@ class ResponseHeadForwardingTest extends SocketTest {
 
     @Test
     void aHeadAndABodyWrittenApartMakeTheSameResponse() throws Exception {
-        RawBackend backend = track(RawBackend.start((s, head) -> {
+        assertServedOnOneClientConnection(RawBackend.start((s, head) -> {
             RawBackend.write(s, "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 11\r\n\r\n");
             RawBackend.write(s, "hello");
             RawBackend.write(s, " world");
-        }));
-        WeirHarness weir = track(WeirHarness.forward(backend.address()));
-        try (RawHttp client = new RawHttp(weir.port())) {
-            for (int i = 0; i < 2; i++) {
-                RawHttp.Response r = client.write(GET).readResponse();
-                assertThat(r.body()).isEqualTo("hello world");
-                assertThat(r.header("connection")).isNull();
-            }
-        }
-        assertThat(backend.connections()).isEqualTo(1);
+        }), 2, "hello world", 1);
     }
 
     @Test
@@ -177,5 +139,24 @@ class ResponseHeadForwardingTest extends SocketTest {
         RawHttp.Response r = RawHttp.send(weir.port(), GET);
         assertThat(r.status()).isEqualTo(502);
         assertThat(r.header("x-bad")).isNull();
+    }
+
+    /**
+     * {@code requests} GETs on one client connection, each answered {@code HTTP/1.1 200 OK} with {@code body} and
+     * no Connection header; the backend accepted {@code upstreamConnections} connections for them.
+     */
+    private void assertServedOnOneClientConnection(RawBackend backend, int requests, String body,
+                                                   int upstreamConnections) throws Exception {
+        track(backend);
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (RawHttp client = new RawHttp(weir.port())) {
+            for (int i = 0; i < requests; i++) {
+                RawHttp.Response r = client.write(GET).readResponse();
+                assertThat(r.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+                assertThat(r.header("connection")).isNull();
+                assertThat(r.body()).isEqualTo(body);
+            }
+        }
+        assertThat(backend.connections()).isEqualTo(upstreamConnections);
     }
 }
