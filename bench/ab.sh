@@ -5,6 +5,10 @@
 # burst; the verdict is the median of the per-round ratios B/A, two bursts seconds apart.
 #
 #   bench/ab.sh JAR_A JAR_B [--rounds 14] [--burst 5s] [--warmup 15s] [--connections 50] [--path /]
+#                           [--mode http|h2]
+#
+# --mode h2: both over TLS with HTTP/2 (the same self-signed certificate), measured with h2load, 4 connections
+# of 32 streams each unless --connections says otherwise, as bench/run.sh --mode h2 does.
 #
 # Run it with the same jar twice to see the noise floor. See bench/README.md ("Comparing two builds").
 set -euo pipefail
@@ -15,7 +19,9 @@ cd "$ROOT"
 ROUNDS=${ROUNDS:-14}
 BURST=${BURST:-5s}
 WARMUP=${WARMUP:-15s}
-CONNS=${CONNS:-50}
+CONNS=${CONNS:-}
+MODE=${MODE:-http}
+H2_STREAMS=${H2_STREAMS:-32}
 URL_PATH=${URL_PATH:-/}
 WEIR_JAVA_OPTS=${WEIR_JAVA_OPTS:-}
 WEIR_EVENT_LOOPS=${WEIR_EVENT_LOOPS-1}
@@ -37,11 +43,14 @@ while (($#)); do
         --warmup) WARMUP=$2; shift 2 ;;
         --connections) CONNS=$2; shift 2 ;;
         --path) URL_PATH=$2; shift 2 ;;
+        --mode) MODE=$2; shift 2 ;;
         *) die "unknown argument: $1" ;;
     esac
 done
 [[ -f $JAR_A && -f $JAR_B ]] || die "both jars must exist"
-for tool in nginx wrk curl java awk; do command -v "$tool" >/dev/null || die "'$tool' not found"; done
+case "$MODE" in http) SCHEME=http; LOADER=wrk; CONNS=${CONNS:-50} ;; h2) SCHEME=https; LOADER=h2load; CONNS=${CONNS:-4} ;;
+    *) die "--mode: expected http or h2; got '$MODE'" ;; esac
+for tool in nginx $LOADER curl java awk; do command -v "$tool" >/dev/null || die "'$tool' not found"; done
 for port in "${BACKEND_PORTS[@]}" $STATUS_PORT $PORT_A $PORT_B 9911 9912; do
     [[ -z $(ss -Htln "sport = :$port") ]] || die "port $port is already in use (another benchmark running?)"
 done
@@ -54,24 +63,41 @@ wait_http backends "http://127.0.0.1:$STATUS_PORT/status" 10
 java_opts=()
 [[ -n $WEIR_JAVA_OPTS ]] && read -r -a java_opts <<< "$WEIR_JAVA_OPTS"
 [[ -n $WEIR_EVENT_LOOPS ]] && java_opts+=("-Dweir.eventLoops=$WEIR_EVENT_LOOPS")
+
+# load J DURATION: this mode's load against J, for DURATION; prints the load tool's report.
+load() {
+    local url="$SCHEME://127.0.0.1:${PORT[$1]}$URL_PATH"
+    if [[ $MODE == h2 ]]; then
+        h2load -t1 -c"$CONNS" -m"$H2_STREAMS" -D"${2%s}" "$url"
+    else
+        wrk -t1 -c"$CONNS" -d"$2" "$url"
+    fi
+}
+
 declare -A PORT=([a]=$PORT_A [b]=$PORT_B) JAR=([a]=$JAR_A [b]=$JAR_B) ADMIN=([a]=9911 [b]=9912)
+WEIR_CONFIG=bench/weir-http.yaml
+if [[ $MODE == h2 ]]; then
+    self_signed "$OUT"
+    weir_tls "$WEIR_CONFIG" "$OUT/weir-h2.yaml" "$OUT" 1
+    WEIR_CONFIG=$OUT/weir-h2.yaml
+fi
 for j in a b; do
     sed -e "s/127.0.0.1:8080\b/127.0.0.1:${PORT[$j]}/" -e "s/127.0.0.1:9901\b/127.0.0.1:${ADMIN[$j]}/" \
-        bench/weir-http.yaml > "$OUT/weir-$j.yaml"
+        "$WEIR_CONFIG" > "$OUT/weir-$j.yaml"
     log "$j: java ${java_opts[*]+"${java_opts[*]} "}-jar ${JAR[$j]} (port ${PORT[$j]})"
     start "weir-$j" java ${java_opts[@]+"${java_opts[@]}"} -jar "${JAR[$j]}" run --config "$OUT/weir-$j.yaml"
 done
 for j in a b; do
-    wait_http "weir-$j" "http://127.0.0.1:${PORT[$j]}$URL_PATH" 60
+    wait_http "weir-$j" "$SCHEME://127.0.0.1:${PORT[$j]}$URL_PATH" 60
     log "warming $j up for $WARMUP"
-    wrk -t1 -c"$CONNS" -d"$WARMUP" "http://127.0.0.1:${PORT[$j]}$URL_PATH" > "$OUT/warmup-$j.txt"
+    load "$j" "$WARMUP" > "$OUT/warmup-$j.txt"
 done
 
-# burst J: one wrk burst against J; prints "requests ticks"
+# burst J: one burst of load against J; prints "requests ticks"
 burst() {
     local pid=${PID[weir-$1]} t0 t1 n
     t0=$(cpu_ticks "$pid")
-    n=$(wrk -t1 -c"$CONNS" -d"$BURST" "http://127.0.0.1:${PORT[$1]}$URL_PATH" | awk '/requests in/ {print $1}')
+    n=$(load "$1" "$BURST" | awk '/requests in/ {print $1} /^requests: / {print $8}')
     t1=$(cpu_ticks "$pid")
     echo "$n $((t1 - t0))"
 }

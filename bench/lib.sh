@@ -148,3 +148,22 @@ $servers
 }
 EOF
 }
+
+# self_signed DIR: one self-signed ECDSA P-256 certificate for localhost, as DIR/site.pem and DIR/site.key; every
+# proxy in a run gets the same one, so they do the same handshake work.
+self_signed() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$1/site.key" -out "$1/site.pem" 2>/dev/null || die "openssl could not make a certificate"
+}
+
+# weir_tls IN OUT DIR H2: IN's listener with DIR's certificate (and HTTP/2 when H2 is 1), written to OUT.
+weir_tls() {
+    awk -v cert="$3/site.pem" -v key="$3/site.key" -v h2="$4" '
+        { print }
+        /^    listen: / {
+            print "    tls:"
+            print "      certificates: [ { cert: \"" cert "\", key: \"" key "\" } ]"
+            if (h2 == 1) print "    http2: { enabled: true }"
+        }' "$1" > "$2"
+}

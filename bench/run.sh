@@ -212,25 +212,16 @@ backend backends
 EOF
 
 # ---------------------------------------------------------------- TLS (https, handshake, h2)
-# One self-signed ECDSA P-256 certificate for all three proxies, so they do the same handshake work.
 tls_bind=; nginx_tls=
 if [[ $SCHEME == https ]]; then
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-        -keyout "$OUT/site.key" -out "$OUT/site.pem" 2>/dev/null || die "openssl could not make a certificate"
+    self_signed "$OUT"
     cat "$OUT/site.pem" "$OUT/site.key" > "$OUT/site-haproxy.pem"
     tls_bind=" ssl crt $OUT/site-haproxy.pem alpn h2,http/1.1"
     nginx_tls=" ssl http2"
     sed -i "s|^    bind 127.0.0.1:$HAPROXY_PORT\$|    bind 127.0.0.1:$HAPROXY_PORT$tls_bind|" "$OUT/haproxy.cfg"
     sed -i "s|^        listen 127.0.0.1:$NGINX_PORT backlog=4096;|        listen 127.0.0.1:$NGINX_PORT$nginx_tls backlog=4096;\n        ssl_certificate $OUT/site.pem;\n        ssl_certificate_key $OUT/site.key;\n        ssl_protocols TLSv1.2 TLSv1.3;|" "$OUT/nginx-proxy.conf"
     # Weir: the same listener with the certificate (and HTTP/2 for --mode h2).
-    awk -v cert="$OUT/site.pem" -v key="$OUT/site.key" -v h2="$([[ $MODE == h2 ]] && echo 1)" '
-        { print }
-        /^    listen: / {
-            print "    tls:"
-            print "      certificates: [ { cert: \"" cert "\", key: \"" key "\" } ]"
-            if (h2) print "    http2: { enabled: true }"
-        }' "$WEIR_CONFIG" > "$OUT/weir.yaml"
+    weir_tls "$WEIR_CONFIG" "$OUT/weir.yaml" "$OUT" "$([[ $MODE == h2 ]] && echo 1)"
     WEIR_CONFIG=$OUT/weir.yaml
 fi
 

@@ -201,6 +201,19 @@ final class DownstreamHandler extends RequestDispatcher {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            downstreamWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        downstreamClosed();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("downstream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();

@@ -1,7 +1,9 @@
 package io.weir.proxy.http;
 
+import io.netty.channel.Channel;
 import io.netty.util.NetUtil;
 import io.weir.proxy.TrustedProxies;
+import io.weir.tls.ClientCertificates;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -13,6 +15,12 @@ import java.net.InetSocketAddress;
  *                     quoted)
  */
 record DownstreamPeer(String ip, String forwardedFor, boolean trusted, String clientCert) {
+
+    /** The client of a downstream connection of {@code listener}, once its TLS handshake (if any) is done. */
+    static DownstreamPeer of(Channel connection, HttpListenerContext listener) {
+        String clientCert = listener.clientCertHeader() == null ? null : ClientCertificates.describe(connection);
+        return of((InetSocketAddress) connection.remoteAddress(), listener.trustedProxies(), clientCert);
+    }
 
     /** @param clientCert the verified client certificate as sent upstream (mTLS), or null */
     static DownstreamPeer of(InetSocketAddress remote, TrustedProxies trustedProxies, String clientCert) {

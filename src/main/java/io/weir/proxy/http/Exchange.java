@@ -314,7 +314,7 @@ final class Exchange implements UpstreamListener {
             if (!clientHttp10) {
                 informationalSent = true;
                 ProxyHeaders.stripHopByHop(response.headers());
-                ctx.write(response, ctx.voidPromise());
+                downstream.write(response);
             }
             return;
         }
@@ -340,7 +340,7 @@ final class Exchange implements UpstreamListener {
 
     private void writeHeldHead() {
         if (heldHead != null) {
-            ctx.write(heldHead, ctx.voidPromise());
+            downstream.write(heldHead);
             heldHead = null;
         }
     }
@@ -381,8 +381,7 @@ final class Exchange implements UpstreamListener {
         }
         bytesOut += whole.bodyLength();
         downstream.answeringHead(false);
-        ctx.write(new DownstreamResponseEncoder.Encoded(whole.toDownstream(ctx.alloc(), !keepAlive)),
-                ctx.voidPromise());
+        downstream.write(new DownstreamResponseEncoder.Encoded(whole.toDownstream(ctx.alloc(), !keepAlive)));
         complete();
     }
 
@@ -434,14 +433,15 @@ final class Exchange implements UpstreamListener {
         ProxyHeaders.stripHopByHop(response.headers());
         WebSockets.keepUpgradeHeaders(response.headers());
         downstream.answeringHead(false);
-        ctx.write(response, ctx.voidPromise());
+        downstream.write(response);
     }
 
     private void onResponseContent(HttpContent content) {
         if (switching) {
             // The end of the 101: what follows on both connections is WebSocket frames, not HTTP.
             content.release();
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+            downstream.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            downstream.flush();
             UpstreamConnection tunnelled = upstream;
             upstream = null;
             finish();
@@ -453,7 +453,7 @@ final class Exchange implements UpstreamListener {
             if (clientHttp10) {
                 content.release();
             } else {
-                ctx.write(content, ctx.voidPromise());
+                downstream.write(content);
             }
             return;
         }
@@ -466,11 +466,11 @@ final class Exchange implements UpstreamListener {
             // small body into one buffer (one send), and HTTP/2 ends the stream with it.
             HttpResponse h = heldHead;
             heldHead = null;
-            ctx.write(new DefaultFullHttpResponse(h.protocolVersion(), h.status(), last.content(), h.headers(),
-                    last.trailingHeaders()), ctx.voidPromise());
+            downstream.write(new DefaultFullHttpResponse(h.protocolVersion(), h.status(), last.content(), h.headers(),
+                    last.trailingHeaders()));
         } else {
             writeHeldHead();
-            ctx.write(content, ctx.voidPromise());
+            downstream.write(content);
         }
         if (content instanceof LastHttpContent) {
             complete();
@@ -494,8 +494,8 @@ final class Exchange implements UpstreamListener {
             return;
         }
         writeHeldHead();
-        ctx.flush();
-        if (ctx.channel().isWritable()) {
+        downstream.flush();
+        if (downstream.isWritable()) {
             upstream.channel().read();
         }
     }

@@ -31,9 +31,8 @@ final class H2cUpgrade {
         };
         HttpServerUpgradeHandler.UpgradeCodecFactory h2c = protocol ->
                 AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(Http2Downstream.codec(listener.config()),
-                                new Http2IdleTimeout(listener.config().idleTimeout().toNanos()),
-                                Http2Downstream.multiplex(listener))
+                        ? new Http2ServerUpgradeCodec((String) null, Http2DownstreamHandler.create(listener),
+                                new Http2IdleTimeout(listener.config().idleTimeout().toNanos()))
                         : null;
         return new HttpServerUpgradeHandler(http1, h2c, 0, DefaultHttpHeadersFactory.headersFactory(),
                 DefaultHttpHeadersFactory.trailersFactory(), true) {

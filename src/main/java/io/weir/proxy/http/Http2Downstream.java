@@ -2,18 +2,12 @@ package io.weir.proxy.http;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.weir.config.Http2Config;
-import io.weir.config.ListenerConfig;
 
 /**
- * Makes a downstream connection speak HTTP/2: Netty's frame codec with the listener's limits, and one child
- * channel per stream carrying the stream's request as HTTP/1.1-shaped objects to an {@link Http2StreamHandler}.
+ * Makes a downstream connection speak HTTP/2: an {@link Http2DownstreamHandler} with the listener's limits, which
+ * hands each stream's request, as HTTP/1.1-shaped objects, to an {@link Http2StreamDispatcher}.
  *
  * <p>The limits that keep one client from hurting the others: at most {@code max_concurrent_streams} open
  * streams (more are refused with REFUSED_STREAM); a header list at most {@code max_header_size} after HPACK
@@ -39,9 +33,8 @@ final class Http2Downstream {
     static void switchTo(ChannelPipeline p, HttpListenerContext listener) {
         removeHttp1(p);
         p.addLast(flushes());
-        p.addLast(codec(listener.config()));
+        p.addLast(Http2DownstreamHandler.create(listener));
         p.addLast(new Http2IdleTimeout(listener.config().idleTimeout().toNanos()));
-        p.addLast(multiplex(listener));
         p.channel().config().setAutoRead(true);
         // HTTP/1.1 lets a client half-close after its request (see ReadAhead); in HTTP/2 a client that ends its
         // side of the connection is gone, and its streams with it.
@@ -72,29 +65,5 @@ final class Http2Downstream {
      */
     static FlushConsolidationHandler flushes() {
         return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
-    }
-
-    static Http2FrameCodec codec(ListenerConfig config) {
-        Http2Config h2 = config.http2();
-        Http2Settings settings = Http2Settings.defaultSettings()
-                .maxConcurrentStreams(h2.maxConcurrentStreams())
-                .initialWindowSize(h2.initialWindowSize())
-                .maxHeaderListSize(config.maxHeaderSize());
-        return Http2FrameCodecBuilder.forServer()
-                .initialSettings(settings)
-                .validateHeaders(true)
-                .validateRequiredPseudoHeaders(true)
-                .decoderEnforceMaxRstFramesPerWindow(h2.maxResets(),
-                        (int) Math.max(1, h2.resetWindow().toSeconds()))
-                .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
-                // A close (shutdown, idle) sends GOAWAY and lets the streams in flight finish; shutdown_timeout
-                // bounds how long.
-                .gracefulShutdownTimeoutMillis(-1)
-                .build();
-    }
-
-    /** One child channel per stream, each with its own {@link Http2StreamHandler}. */
-    static Http2MultiplexHandler multiplex(HttpListenerContext listener) {
-        return new Http2MultiplexHandler(new Http2StreamPipeline(listener));
     }
 }

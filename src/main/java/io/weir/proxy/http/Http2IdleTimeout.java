@@ -4,13 +4,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
-import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Stream;
 
 /**
  * The listener's {@code idle_timeout} on an HTTP/2 connection: it runs while no stream is open, and when it
  * passes the connection is closed (GOAWAY first). A stream in flight is bounded by its route's timeouts.
- * Sits behind the frame codec, whose connection tells it when streams open and close.
+ * Sits behind the connection handler, whose connection tells it when streams open and close.
  */
 final class Http2IdleTimeout extends ChannelInboundHandlerAdapter {
 
@@ -30,7 +30,7 @@ final class Http2IdleTimeout extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         });
-        connection = ctx.pipeline().get(Http2FrameCodec.class).connection();
+        connection = ctx.pipeline().get(Http2ConnectionHandler.class).connection();
         streams = new Http2ConnectionAdapter() {
             @Override
             public void onStreamActive(Http2Stream stream) {

@@ -21,18 +21,21 @@ import io.weir.proxy.http.route.RouteAction;
 import io.weir.proxy.http.sticky.StickyPin;
 import io.weir.runtime.ThrottledLog;
 import io.weir.runtime.Transport;
-import io.weir.tls.ClientCertificates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
  * The per-request half of a downstream, the same for an HTTP/1.1 connection ({@link DownstreamHandler}) and
- * an HTTP/2 stream ({@link Http2StreamHandler}): validates and routes a request, applies the route's limits,
+ * an HTTP/2 stream ({@link Http2StreamDispatcher}): validates and routes a request, applies the route's limits,
  * answers it locally or hands it to an {@link Exchange}, and reports how it ended. Subclasses own the
- * transport's side: when the next request is read, what ending a response means, how to give up on one.
+ * transport's side: when the next request is read, how a response is written, what ending one means, how to
+ * give up on one.
+ *
+ * <p>{@link #ctx} is the downstream connection's: an HTTP/1.1 connection's own handler, or for an HTTP/2 stream
+ * the connection's {@link Http2DownstreamHandler}, which drives its streams without a pipeline of their own (so
+ * a stream is a handler only by this class's descent: it is never added to a pipeline).
  */
 abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -122,6 +125,20 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /** Reads the next piece of the current request body. */
     void readBody() {
         ctx.read();
+    }
+
+    /** Writes a message of the response (an HTTP/1.1-shaped object); it goes out at the next {@link #flush}. */
+    void write(Object msg) {
+        ctx.write(msg, ctx.voidPromise());
+    }
+
+    void flush() {
+        ctx.flush();
+    }
+
+    /** Whether the downstream takes more response bytes now; {@link #downstreamWritable} says when it does again. */
+    boolean isWritable() {
+        return ctx.channel().isWritable();
     }
 
     void replyLocal(HttpResponseStatus status, Route route, boolean close) {
@@ -259,7 +276,7 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
             // Reported without a status, as none was given; the connection has nothing more to carry.
             closing = true;
             report(0, 0, 0, System.nanoTime() - requestStartNanos, -1, -1, null, null, null, 0, rejection.reason());
-            ctx.close();
+            abort();
             return;
         }
         REJECTED.log(connection().remoteAddress(),
@@ -291,7 +308,7 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        ctx.write(response, ctx.voidPromise());
+        write(response);
         exchangeDone(!close);
     }
 
@@ -305,27 +322,23 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     DownstreamPeer peer() {
         if (peer == null) {
-            // Worked out once per connection (or stream): the handshake, and so the client certificate, is done.
-            Channel connection = connection();
-            String clientCert = listener.clientCertHeader() == null ? null : ClientCertificates.describe(connection);
-            peer = DownstreamPeer.of((InetSocketAddress) connection.remoteAddress(), listener.trustedProxies(),
-                    clientCert);
+            // Worked out once per connection: the handshake, and so the client certificate, is done.
+            peer = DownstreamPeer.of(connection(), listener);
         }
         return peer;
     }
 
-    // ---- the downstream channel, the same for a connection and a stream ------------------------------------
+    // ---- the downstream, the same for a connection and a stream ---------------------------------------------
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && exchange != null) {
+    /** The downstream takes response bytes again. */
+    void downstreamWritable() {
+        if (exchange != null) {
             exchange.onDownstreamWritable();
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    /** The connection (or stream) is gone: the exchange in flight, if any, ends. */
+    void downstreamClosed() {
         closing = true;
         if (exchange != null) {
             exchange.onDownstreamClosed();
