@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
+import io.weir.proxy.http.upstream.WholeResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,9 +130,10 @@ final class DownstreamHandler extends RequestDispatcher {
         encoder.answeringHead(head);
     }
 
+    /** The bytes pass the response encoder as they are. */
     @Override
-    boolean writesHttp1() {
-        return true;
+    void writeWhole(WholeResponse whole, boolean close) {
+        write(new DownstreamResponseEncoder.Encoded(whole.toDownstream(ctx.alloc(), close)));
     }
 
     @Override

@@ -144,7 +144,7 @@ final class Exchange implements UpstreamListener {
         this.retry = new RetryRules(route.config().retries(), cluster.retryBudget(), request.method(),
                 cluster.endpoints().size());
         this.grpc = GrpcStatus.isGrpc(request.headers());
-        this.wholeResponses = downstream.writesHttp1() && !head && !upgrade && !clientHttp10
+        this.wholeResponses = !head && !upgrade && !clientHttp10
                 && route.leavesResponsesAlone() && sticky == StickyPin.NONE;
     }
 
@@ -381,7 +381,7 @@ final class Exchange implements UpstreamListener {
         }
         bytesOut += whole.bodyLength();
         downstream.answeringHead(false);
-        downstream.write(new DownstreamResponseEncoder.Encoded(whole.toDownstream(ctx.alloc(), !keepAlive)));
+        downstream.writeWhole(whole, !keepAlive);
         complete();
     }
 

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
+import io.weir.proxy.http.upstream.WholeResponse;
 
 /**
  * Writes the HTTP/1.1-shaped response an {@link Exchange} gives one HTTP/2 stream as the stream's frames, through
@@ -103,6 +104,25 @@ final class Http2ResponseWriter {
             data(content.content(), false);
         } else {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * A response that came whole from an HTTP/1.1 upstream: its HEADERS built straight from the head's lines
+     * (hop-by-hop ones already dropped), and its body sent from the buffer it came in.
+     */
+    void writeWhole(WholeResponse whole) {
+        if (stream.state() == Http2Stream.State.CLOSED) {
+            whole.release();
+            return;
+        }
+        ByteBuf bytes = whole.content();
+        boolean bodyless = whole.bodyLength() == 0;
+        headers(Http2ResponseHead.of(bytes, whole.headLength(), whole.status()), bodyless);
+        if (bodyless) {
+            bytes.release();
+        } else {
+            data(bytes.skipBytes(whole.headLength()), true);
         }
     }
 

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.weir.proxy.http.upstream.WholeResponse;
 
 import java.util.ArrayDeque;
 
@@ -173,6 +174,12 @@ final class Http2StreamDispatcher extends RequestDispatcher {
     @Override
     void flush() {
         writer.flush();
+    }
+
+    /** A stream ends with its response: {@code close} is the connection's business, not the stream's. */
+    @Override
+    void writeWhole(WholeResponse whole, boolean close) {
+        writer.writeWhole(whole);
     }
 
     @Override

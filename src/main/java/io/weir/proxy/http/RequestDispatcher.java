@@ -17,6 +17,7 @@ import io.weir.config.RouteConfig;
 import io.weir.proxy.http.route.RateLimiter;
 import io.weir.proxy.http.route.RequestView;
 import io.weir.proxy.http.route.Route;
+import io.weir.proxy.http.upstream.WholeResponse;
 import io.weir.proxy.http.route.RouteAction;
 import io.weir.proxy.http.sticky.StickyPin;
 import io.weir.runtime.ThrottledLog;
@@ -91,10 +92,11 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         return close;
     }
 
-    /** Whether responses go out through an HTTP/1.1 encoder, which takes them already encoded too. */
-    boolean writesHttp1() {
-        return false;
-    }
+    /**
+     * Writes a response that came whole from an HTTP/1.1 upstream, as its bytes (see {@link WholeResponse});
+     * {@code close} when the downstream connection ends after it.
+     */
+    abstract void writeWhole(WholeResponse whole, boolean close);
 
     /** The response about to go answers a HEAD request (or not): its announced body is never sent. */
     void answeringHead(boolean head) {

@@ -1,6 +1,7 @@
 package io.weir.proxy.http;
 
 import io.weir.testing.RawBackend;
+import io.weir.testing.RawH2;
 import io.weir.testing.RawHttp;
 import io.weir.testing.SocketTest;
 import io.weir.testing.WeirHarness;
@@ -8,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -139,6 +142,53 @@ class ResponseHeadForwardingTest extends SocketTest {
         RawHttp.Response r = RawHttp.send(weir.port(), GET);
         assertThat(r.status()).isEqualTo(502);
         assertThat(r.header("x-bad")).isNull();
+    }
+
+    /** What an HTTP/2 client must get for {@link #MIXED_HEAD}: names lower-cased, values trimmed, order kept. */
+    private static final List<String> MIXED_HEAD_AS_HTTP2 = List.of(":status: 201", "server: raw",
+            "x-mixed-case: padded value", "content-type: text/plain", "content-length: 5", "set-cookie: a=1",
+            "set-cookie: b=2", "x-empty: ");
+    private static final String MIXED_HEAD = "HTTP/1.1 201 Created\r\n"
+            + "Server: raw\r\n"
+            + "Connection: keep-alive\r\n"
+            + "X-Mixed-Case: \t padded value \t\r\n"
+            + "Keep-Alive: timeout=5\r\n"
+            + "CONTENT-TYPE:text/plain\r\n"
+            + "Content-Length: 5\r\n"
+            + "Set-Cookie: a=1\r\n"
+            + "Set-Cookie: b=2\r\n"
+            + "Upgrade: h2c\r\n"
+            + "X-Empty:\r\n"
+            + "\r\n";
+
+    @Test
+    void anHttp2ClientGetsAWholeResponseAsHeaderFieldsWithoutItsHopByHopLines() throws Exception {
+        assertHttp2Response(RawBackend.answering(MIXED_HEAD + "hello"));
+    }
+
+    /** Head and body apart: Netty's decoder takes it, and the client must see no difference. */
+    @Test
+    void anHttp2ClientGetsTheSameFieldsWhenTheHeadAndBodyComeApart() throws Exception {
+        assertHttp2Response(RawBackend.start((s, head) -> {
+            RawBackend.write(s, MIXED_HEAD);
+            RawBackend.write(s, "hello");
+        }));
+    }
+
+    private void assertHttp2Response(RawBackend backend) throws Exception {
+        track(backend);
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (RawH2 h2 = RawH2.connect(weir.port())) {
+            for (int stream = 1; stream <= 3; stream += 2) {
+                h2.get(stream, "/");
+                RawH2.Response r = h2.response(stream);
+                List<String> fields = new ArrayList<>();
+                r.headers.forEach(e -> fields.add(e.getKey() + ": " + e.getValue()));
+                assertThat(fields).isEqualTo(MIXED_HEAD_AS_HTTP2);
+                assertThat(r.body.toString(StandardCharsets.US_ASCII)).isEqualTo("hello");
+            }
+        }
+        assertThat(backend.connections()).isEqualTo(1);
     }
 
     /**

@@ -37,6 +37,11 @@ public final class WholeResponse extends DefaultByteBufHolder {
         return keepAlive;
     }
 
+    /** The status line, header lines and the blank line that ends them, from the start of {@link #content()}. */
+    public int headLength() {
+        return headLength;
+    }
+
     public int bodyLength() {
         return content().readableBytes() - headLength;
     }
