@@ -6,11 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Error;
@@ -30,16 +26,6 @@ import java.util.ArrayDeque;
  * the upstream has taken the previous one; until then it waits here, bounded by the stream's window.
  */
 final class Http2StreamDispatcher extends RequestDispatcher {
-
-    /** The pseudo-headers as Netty's translation names them: Weir's business, never an upstream's. */
-    private static final CharSequence[] EXTENSION_HEADERS = {
-        HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text(),
-        HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(),
-        HttpConversionUtil.ExtensionHeaderNames.PATH.text(),
-        HttpConversionUtil.ExtensionHeaderNames.STREAM_PROMISE_ID.text(),
-        HttpConversionUtil.ExtensionHeaderNames.STREAM_DEPENDENCY_ID.text(),
-        HttpConversionUtil.ExtensionHeaderNames.STREAM_WEIGHT.text(),
-    };
 
     private final Http2DownstreamHandler connection;
     private final Http2Stream stream;
@@ -63,7 +49,7 @@ final class Http2StreamDispatcher extends RequestDispatcher {
     void onHeaders(Http2Headers headers, boolean endStream) throws Http2Exception {
         if (!dispatched) {
             dispatched = true;
-            dispatch(requestOf(headers, endStream));
+            dispatch(Http2RequestHead.of(stream.id(), headers, endStream));
             return;
         }
         if (closing) {
@@ -96,29 +82,6 @@ final class Http2StreamDispatcher extends RequestDispatcher {
         if (bodyWanted) {
             readBody();
         }
-    }
-
-    /**
-     * The request as HTTP/1.1 sees it. A body without a Content-Length is chunked on the way to the upstream,
-     * as HTTP/2 delimits it by the stream's end.
-     */
-    private HttpRequest requestOf(Http2Headers headers, boolean endStream) throws Http2Exception {
-        HttpRequest request;
-        try {
-            request = HttpConversionUtil.toHttpRequest(stream.id(), headers, false);
-        } catch (Http2Exception e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw Http2Exception.streamError(stream.id(), Http2Error.PROTOCOL_ERROR, e, "malformed request headers");
-        }
-        HttpHeaders http1 = request.headers();
-        for (CharSequence name : EXTENSION_HEADERS) {
-            http1.remove(name);
-        }
-        if (!endStream && !HttpUtil.isContentLengthSet(request)) {
-            http1.add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        return request;
     }
 
     @Override

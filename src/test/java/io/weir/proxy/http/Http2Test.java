@@ -1,5 +1,6 @@
 package io.weir.proxy.http;
 
+import io.netty.handler.codec.http2.Http2Error;
 import io.weir.testing.RawBackend;
 import io.weir.testing.RawH2;
 import io.weir.testing.SocketTest;
@@ -244,6 +245,34 @@ class Http2Test extends SocketTest {
         assertThat(got.bodyText()).isEqualTo("request");
         assertThat(got.trailers().get("x-checksum")).isEqualTo("abc123");
         assertThat(got.headers().get("te")).isEqualTo("trailers");
+    }
+
+    /** RFC 9113 §8.3.1 and §8.2.3, as the upstream's HTTP/1.1 request shows them. */
+    @Test
+    void aStreamsFieldsBecomeAnHttp11HeadByHttp2sRules() throws Exception {
+        TestBackend backend = track(TestBackend.start(r -> Reply.text("ok")));
+        WeirHarness weir = cleartext("", "      - cluster: app\n", cluster("app", backend.address()));
+        try (RawH2 h2 = RawH2.connect(weir.port())) {
+            h2.headers(1, false, ":method", "POST", ":scheme", "http", ":path", "/up?q=1", ":authority", "example.com",
+                    "cookie", "a=1", "x-http2-scheme", "forged", "cookie", "b=2", "host", "example.com",
+                    "x-end", "kept");
+            h2.data(1, "body".getBytes(StandardCharsets.UTF_8), true);
+            assertThat(h2.response(1).status()).isEqualTo(200);
+            // A Host that says otherwise than :authority makes the request malformed: reset, never forwarded.
+            h2.headers(3, true, ":method", "GET", ":scheme", "http", ":path", "/conflict", ":authority", "a.example",
+                    "host", "b.example");
+            assertThat(h2.response(3).reset).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+        }
+        assertThat(backend.received()).hasSize(1);
+        TestBackend.Received got = backend.last();
+        assertThat(got.method()).isEqualTo("POST");
+        assertThat(got.uri()).isEqualTo("/up?q=1");
+        assertThat(got.headers().getAll("host")).containsExactly("example.com");
+        assertThat(got.headers().getAll("cookie")).containsExactly("a=1; b=2");
+        assertThat(got.headers().get("transfer-encoding")).isEqualTo("chunked");
+        assertThat(got.headers().get("x-end")).isEqualTo("kept");
+        assertThat(got.headers().names()).noneMatch(n -> n.toLowerCase().startsWith("x-http2-"));
+        assertThat(got.bodyText()).isEqualTo("body");
     }
 
     @Test
