@@ -9,6 +9,7 @@ import io.weir.testing.TestTls;
 import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,6 +87,31 @@ class Http2FlowControlTest extends SocketTest {
         HttpResponse<String> r = response.get();
         assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(r.body()).isEqualTo("received " + SIZE);
+    }
+
+    /**
+     * HEADERS, body and RST_STREAM in one write: the body arrives while the upstream connection is still being
+     * made, so it waits in Weir (counted against the client's window) when the reset comes. What waited is
+     * released (the class's leak check fails otherwise), and the connection goes on serving.
+     */
+    @Test
+    void aStreamResetWhileItsBodyWaitsForTheUpstreamLeavesNothingBehind() throws Exception {
+        TestBackend backend = track(TestBackend.start(r -> Reply.text("served")));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (RawH2 h2 = RawH2.connect(weir.port())) {
+            ByteArrayOutputStream burst = new ByteArrayOutputStream();
+            burst.writeBytes(RawH2.frameBytes(RawH2.HEADERS, RawH2.END_HEADERS, 1, RawH2.block(":method", "POST",
+                    ":scheme", "http", ":path", "/up", ":authority", "x")));
+            for (int i = 0; i < 3; i++) {
+                burst.writeBytes(RawH2.frameBytes(RawH2.DATA, 0, 1, new byte[8192]));
+            }
+            burst.writeBytes(RawH2.frameBytes(RawH2.RST_STREAM, 0, 1, RawH2.int32(8)));
+            h2.socket().getOutputStream().write(burst.toByteArray());
+            h2.get(3, "/after");
+            RawH2.Response after = h2.response(3);
+            assertThat(after.status()).isEqualTo(200);
+            assertThat(after.bodyText()).isEqualTo("served");
+        }
     }
 
     /** {@code size} zero bytes, counting what has been read. */
