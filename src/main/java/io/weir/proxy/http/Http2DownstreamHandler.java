@@ -76,6 +76,7 @@ final class Http2DownstreamHandler extends Http2ConnectionHandler {
             gracefulShutdownTimeoutMillis(-1);
         }
 
+        /** Netty's is protected in its own package: made visible to {@link #create}. */
         @Override
         protected Http2DownstreamHandler build() {
             return super.build();
@@ -98,7 +99,8 @@ final class Http2DownstreamHandler extends Http2ConnectionHandler {
 
     /**
      * SETTINGS_INITIAL_WINDOW_SIZE covers each stream, not the connection, whose window stays at 64 KiB unless
-     * widened by a WINDOW_UPDATE: twice a stream's window, so one stream cannot hold up the others.
+     * widened by a WINDOW_UPDATE: here by twice what a stream's window gained, so one stream cannot take all of
+     * it and hold up the others.
      */
     private void widenConnectionWindow() throws Http2Exception {
         if (initialWindowSize == null) {

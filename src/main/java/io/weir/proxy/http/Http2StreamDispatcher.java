@@ -36,6 +36,7 @@ final class Http2StreamDispatcher extends RequestDispatcher {
     private ArrayDeque<HttpContent> pending;
     /** The exchange asked for the next piece of body, and none was here. */
     private boolean bodyWanted;
+    /** Handing pieces to the exchange: a read it asks for meanwhile is served by the same loop. */
     private boolean delivering;
 
     Http2StreamDispatcher(HttpListenerContext listener, Http2DownstreamHandler connection, Http2Stream stream) {
