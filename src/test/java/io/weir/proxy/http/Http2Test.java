@@ -275,6 +275,44 @@ class Http2Test extends SocketTest {
         assertThat(got.bodyText()).isEqualTo("body");
     }
 
+    /**
+     * The listener's idle_timeout on an HTTP/2 connection runs only while no stream is open: a stream whose
+     * upstream takes longer than it is answered first, and the GOAWAY comes once the connection has been idle.
+     */
+    @Test
+    void anIdleConnectionGetsGoAwayButNotWhileAStreamIsOpen() throws Exception {
+        RawBackend slow = track(RawBackend.start((socket, head) -> {
+            // A slow upstream, more than twice the idle timeout.
+            new CountDownLatch(1).await(700, TimeUnit.MILLISECONDS);
+            RawBackend.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow");
+        }));
+        WeirHarness weir = track(WeirHarness.start("""
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    idle_timeout: 300ms
+                    routes:
+                      - cluster: app
+                clusters:
+                """ + cluster("app", slow.address())));
+        try (RawH2 h2 = RawH2.connect(weir.port())) {
+            h2.get(1, "/");
+            RawH2.Frame f;
+            StringBuilder body = new StringBuilder();
+            do {
+                f = h2.read();
+                assertThat(f).isNotNull();
+                assertThat(f.type()).as("no GOAWAY while the stream is open").isNotEqualTo(RawH2.GOAWAY);
+                if (f.stream() == 1 && f.type() == RawH2.DATA) {
+                    body.append(f.text());
+                }
+            } while (!(f.stream() == 1 && f.endStream()));
+            assertThat(body.toString()).isEqualTo("slow");
+            assertThat(h2.awaitGoAway()).isNotNull();
+            assertThat(h2.read()).as("closed after the GOAWAY").isNull();
+        }
+    }
+
     @Test
     void retriesAndRateLimitsApplyToStreamsAsToHttp11Requests() throws Exception {
         TestBackend failing = track(TestBackend.start(r -> Reply.of(503, "down")));
