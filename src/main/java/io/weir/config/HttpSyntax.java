@@ -42,6 +42,11 @@ public final class HttpSyntax {
         return true;
     }
 
+    /** SP or HTAB: the optional whitespace around field values and list elements (RFC 9110 §5.6.3). */
+    public static boolean isWhitespace(int c) {
+        return c == ' ' || c == '\t';
+    }
+
     /** A control a field value may not carry: CTL but HTAB (a line break would end the field early). */
     public static boolean isForbiddenControl(int c) {
         return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f;

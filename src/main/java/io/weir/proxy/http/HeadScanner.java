@@ -56,7 +56,7 @@ final class HeadScanner implements ByteProcessor {
             problem = "bare LF in request head";
         } else if (HttpSyntax.isForbiddenControl(b)) {
             problem = "control byte 0x" + Integer.toHexString(b & 0xff) + " in request head";
-        } else if (lineLength == 0 && lines > 0 && (b == ' ' || b == '\t')) {
+        } else if (lineLength == 0 && lines > 0 && HttpSyntax.isWhitespace(b)) {
             problem = "obs-fold (header continuation line) in request head";
         } else {
             lineLength++;

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
+import io.weir.config.HttpSyntax;
 
 /**
  * An HTTP/1.1 response head, as {@link io.weir.proxy.http.upstream.WholeResponseParser} left it (checked, its
@@ -42,10 +43,10 @@ final class Http2ResponseHead {
             }
             int valueStart = colon + 1;
             int valueEnd = lf - 1;
-            while (valueStart < valueEnd && isOws(b[valueStart])) {
+            while (valueStart < valueEnd && HttpSyntax.isWhitespace(b[valueStart])) {
                 valueStart++;
             }
-            while (valueEnd > valueStart && isOws(b[valueEnd - 1])) {
+            while (valueEnd > valueStart && HttpSyntax.isWhitespace(b[valueEnd - 1])) {
                 valueEnd--;
             }
             out.add(name(b, line, colon), new AsciiString(b, valueStart, valueEnd - valueStart, false));
@@ -89,9 +90,5 @@ final class Http2ResponseHead {
             i++;
         }
         return i;
-    }
-
-    private static boolean isOws(byte c) {
-        return c == ' ' || c == '\t';
     }
 }

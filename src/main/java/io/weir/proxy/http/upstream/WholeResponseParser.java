@@ -209,10 +209,10 @@ final class WholeResponseParser implements ByteProcessor {
 
     /** One Content-Length of digits only; a second one, even equal, is left to Netty's rules. */
     private boolean contentLength(int vs, int ve) {
-        while (vs < ve && isOws(in.getByte(vs))) {
+        while (vs < ve && HttpSyntax.isWhitespace(in.getByte(vs))) {
             vs++;
         }
-        while (ve > vs && isOws(in.getByte(ve - 1))) {
+        while (ve > vs && HttpSyntax.isWhitespace(in.getByte(ve - 1))) {
             ve--;
         }
         if (contentLength >= 0 || vs == ve || ve - vs > 12) {
@@ -240,10 +240,10 @@ final class WholeResponseParser implements ByteProcessor {
             }
             int ts = t;
             int te = comma;
-            while (ts < te && isOws(in.getByte(ts))) {
+            while (ts < te && HttpSyntax.isWhitespace(in.getByte(ts))) {
                 ts++;
             }
-            while (te > ts && isOws(in.getByte(te - 1))) {
+            while (te > ts && HttpSyntax.isWhitespace(in.getByte(te - 1))) {
                 te--;
             }
             if (te - ts == CLOSE.length && nameIs(ts, CLOSE)) {
@@ -278,10 +278,6 @@ final class WholeResponseParser implements ByteProcessor {
             }
         }
         return true;
-    }
-
-    private static boolean isOws(byte b) {
-        return b == ' ' || b == '\t';
     }
 
     private static byte[] lower(String name) {
