@@ -31,9 +31,9 @@ import io.weir.proxy.ProxyHeaderWriter;
 import io.weir.proxy.http.route.Route;
 import io.weir.proxy.http.sticky.StickyPin;
 import io.weir.proxy.http.upstream.UpstreamConnection;
-import io.weir.proxy.http.upstream.WholeResponse;
 import io.weir.proxy.http.upstream.UpstreamListener;
 import io.weir.proxy.http.upstream.UpstreamPools;
+import io.weir.proxy.http.upstream.WholeResponse;
 import io.weir.runtime.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -380,7 +380,6 @@ final class Exchange implements UpstreamListener {
             return;
         }
         bytesOut += whole.bodyLength();
-        downstream.answeringHead(false);
         downstream.writeWhole(whole, !keepAlive);
         complete();
     }
