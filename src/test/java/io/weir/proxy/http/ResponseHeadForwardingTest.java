@@ -58,8 +58,8 @@ class ResponseHeadForwardingTest extends SocketTest {
 
     /** The first {@code length} bytes the client gets for {@code request}, the upstream answering {@link #WITH_HOP_BY_HOP}. */
     private String exchange(String request, int length) throws Exception {
-        RawBackend backend = track(RawBackend.answering(WITH_HOP_BY_HOP));
-        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        RawBackend backend = RawBackend.answering(WITH_HOP_BY_HOP);
+        WeirHarness weir = proxyTo(backend);
         try (Socket client = new Socket("127.0.0.1", weir.port())) {
             client.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             return new String(client.getInputStream().readNBytes(length), StandardCharsets.ISO_8859_1);
@@ -88,9 +88,9 @@ class ResponseHeadForwardingTest extends SocketTest {
 
     @Test
     void aConnectionHeaderThatNamesAnotherHeaderRemovesThatOneToo() throws Exception {
-        RawBackend backend = track(RawBackend.answering(
-                "HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: secret\r\nX-End: kept\r\nContent-Length: 2\r\n\r\nok"));
-        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        RawBackend backend = RawBackend.answering(
+                "HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: secret\r\nX-End: kept\r\nContent-Length: 2\r\n\r\nok");
+        WeirHarness weir = proxyTo(backend);
         RawHttp.Response r = RawHttp.send(weir.port(), GET);
         assertThat(r.header("x-hop")).isNull();
         assertThat(r.header("connection")).isNull();
@@ -100,8 +100,8 @@ class ResponseHeadForwardingTest extends SocketTest {
 
     @Test
     void aClientThatAsksToCloseGetsConnectionCloseAndTheConnectionEnds() throws Exception {
-        RawBackend backend = track(RawBackend.answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
-        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        RawBackend backend = RawBackend.answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        WeirHarness weir = proxyTo(backend);
         try (RawHttp client = new RawHttp(weir.port())) {
             RawHttp.Response r = client.write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readResponse();
             assertThat(r.header("connection")).isEqualTo("close");
@@ -121,10 +121,10 @@ class ResponseHeadForwardingTest extends SocketTest {
 
     @Test
     void aResponseToHeadHasNoBodyAndTheNextResponseIsReadRight() throws Exception {
-        RawBackend backend = track(RawBackend.start((s, head) -> RawBackend.write(s, head.startsWith("HEAD")
+        RawBackend backend = RawBackend.start((s, head) -> RawBackend.write(s, head.startsWith("HEAD")
                 ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
-                : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")));
-        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+                : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"));
+        WeirHarness weir = proxyTo(backend);
         try (RawHttp client = new RawHttp(weir.port())) {
             RawHttp.Response head = client.write("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n").readResponse(true);
             assertThat(head.header("content-length")).isEqualTo("5");
@@ -136,9 +136,9 @@ class ResponseHeadForwardingTest extends SocketTest {
 
     @Test
     void aControlByteInAHeaderValueIsNeverForwarded() throws Exception {
-        RawBackend backend = track(RawBackend.answering(
-                "HTTP/1.1 200 OK\r\nX-Bad: a\u0001b\r\nContent-Length: 2\r\n\r\nok"));
-        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        RawBackend backend = RawBackend.answering(
+                "HTTP/1.1 200 OK\r\nX-Bad: a\u0001b\r\nContent-Length: 2\r\n\r\nok");
+        WeirHarness weir = proxyTo(backend);
         RawHttp.Response r = RawHttp.send(weir.port(), GET);
         assertThat(r.status()).isEqualTo(502);
         assertThat(r.header("x-bad")).isNull();
@@ -176,8 +176,7 @@ class ResponseHeadForwardingTest extends SocketTest {
     }
 
     private void assertHttp2Response(RawBackend backend) throws Exception {
-        track(backend);
-        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        WeirHarness weir = proxyTo(backend);
         try (RawH2 h2 = RawH2.connect(weir.port())) {
             for (int stream = 1; stream <= 3; stream += 2) {
                 h2.get(stream, "/");
@@ -191,14 +190,18 @@ class ResponseHeadForwardingTest extends SocketTest {
         assertThat(backend.connections()).isEqualTo(1);
     }
 
+    /** Weir forwarding to {@code backend}; both closed after the test. */
+    private WeirHarness proxyTo(RawBackend backend) throws Exception {
+        return track(WeirHarness.forward(track(backend).address()));
+    }
+
     /**
      * {@code requests} GETs on one client connection, each answered {@code HTTP/1.1 200 OK} with {@code body} and
      * no Connection header; the backend accepted {@code upstreamConnections} connections for them.
      */
     private void assertServedOnOneClientConnection(RawBackend backend, int requests, String body,
                                                    int upstreamConnections) throws Exception {
-        track(backend);
-        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        WeirHarness weir = proxyTo(backend);
         try (RawHttp client = new RawHttp(weir.port())) {
             for (int i = 0; i < requests; i++) {
                 RawHttp.Response r = client.write(GET).readResponse();
