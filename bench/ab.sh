@@ -22,6 +22,7 @@ WARMUP=${WARMUP:-15s}
 CONNS=${CONNS:-}
 MODE=${MODE:-http}
 H2_STREAMS=${H2_STREAMS:-32}
+THREADS=1
 URL_PATH=${URL_PATH:-/}
 WEIR_JAVA_OPTS=${WEIR_JAVA_OPTS:-}
 WEIR_EVENT_LOOPS=${WEIR_EVENT_LOOPS-1}
@@ -66,12 +67,7 @@ java_opts=()
 
 # load J DURATION: this mode's load against J, for DURATION; prints the load tool's report.
 load() {
-    local url="$SCHEME://127.0.0.1:${PORT[$1]}$URL_PATH"
-    if [[ $MODE == h2 ]]; then
-        h2load -t1 -c"$CONNS" -m"$H2_STREAMS" -D"${2%s}" "$url"
-    else
-        wrk -t1 -c"$CONNS" -d"$2" "$url"
-    fi
+    bench_load "$MODE" "$SCHEME://127.0.0.1:${PORT[$1]}$URL_PATH" "$2"
 }
 
 declare -A PORT=([a]=$PORT_A [b]=$PORT_B) JAR=([a]=$JAR_A [b]=$JAR_B) ADMIN=([a]=9911 [b]=9912)

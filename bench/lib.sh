@@ -149,6 +149,17 @@ $servers
 EOF
 }
 
+# bench_load MODE URL DURATION: the load of an HTTP bench MODE against URL for DURATION, its report on stdout:
+# h2load for h2 ($CONNS connections of $H2_STREAMS streams), wrk otherwise, with Connection: close for
+# handshake. $THREADS client threads.
+bench_load() {
+    case "$1" in
+        h2) h2load -t"$THREADS" -c"$CONNS" -m"$H2_STREAMS" -D"${3%s}" "$2" ;;
+        handshake) wrk -t"$THREADS" -c"$CONNS" -d"$3" --latency -H 'Connection: close' "$2" ;;
+        *) wrk -t"$THREADS" -c"$CONNS" -d"$3" --latency "$2" ;;
+    esac
+}
+
 # self_signed DIR: one self-signed ECDSA P-256 certificate for localhost, as DIR/site.pem and DIR/site.key; every
 # proxy in a run gets the same one, so they do the same handshake work.
 self_signed() {

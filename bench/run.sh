@@ -301,14 +301,7 @@ fi
 
 # run_wrk NAME DURATION FILE: the load of this mode (wrk, or h2load for h2) against one proxy.
 run_wrk() {
-    local url="$SCHEME://127.0.0.1:$(port_of "$1")$URL_PATH"
-    if [[ $MODE == h2 ]]; then
-        h2load -t"$THREADS" -c"$CONNS" -m"$H2_STREAMS" -D"${2%s}" "$url" >"$3" 2>&1 &
-    elif [[ $MODE == handshake ]]; then
-        wrk -t"$THREADS" -c"$CONNS" -d"$2" --latency -H 'Connection: close' "$url" >"$3" 2>&1 &
-    else
-        wrk -t"$THREADS" -c"$CONNS" -d"$2" --latency "$url" >"$3" 2>&1 &
-    fi
+    bench_load "$MODE" "$SCHEME://127.0.0.1:$(port_of "$1")$URL_PATH" "$2" >"$3" 2>&1 &
     WRK_PID=$!
     wait "$WRK_PID" || die "wrk against $1 failed: $(cat "$3")"
     WRK_PID=
