@@ -34,6 +34,8 @@ class Http2FlowControlTest extends SocketTest {
     private static final long SIZE = 128L << 20;
     /** What kernel socket buffers, one stream window and one read may hold while a side is stalled. */
     private static final long STALL_BOUND = 32L << 20;
+    /** DATA frame flag: the payload starts with a pad length, and that much padding ends it. */
+    private static final int PADDED = 0x8;
     private static final Path TLS = Path.of("src/test/resources/tls").toAbsolutePath();
 
     @Test
@@ -111,6 +113,32 @@ class Http2FlowControlTest extends SocketTest {
             RawH2.Response after = h2.response(3);
             assertThat(after.status()).isEqualTo(200);
             assertThat(after.bodyText()).isEqualTo("served");
+        }
+    }
+
+    /**
+     * Padding counts against flow control but is never forwarded, so its window goes back at once, the data's as
+     * the upstream takes it. Here the data alone (10,000 bytes) stays under the half-window at which the
+     * connection's WINDOW_UPDATE is due, and data with padding (35,600) goes over it: the update comes while the
+     * stream is still open only if the padding was given back.
+     */
+    @Test
+    void paddingGivesItsWindowBackAndOnlyTheDataIsForwarded() throws Exception {
+        TestBackend backend = track(TestBackend.start(r -> Reply.text("received " + r.bodyLength())));
+        WeirHarness weir = track(WeirHarness.forward(backend.address()));
+        try (RawH2 h2 = RawH2.connect(weir.port())) {
+            ByteArrayOutputStream burst = new ByteArrayOutputStream();
+            burst.writeBytes(RawH2.frameBytes(RawH2.HEADERS, RawH2.END_HEADERS, 1, RawH2.block(":method", "POST",
+                    ":scheme", "http", ":path", "/up", ":authority", "x")));
+            byte[] padded = new byte[1 + 100 + 255];
+            padded[0] = (byte) 255;
+            for (int i = 0; i < 100; i++) {
+                burst.writeBytes(RawH2.frameBytes(RawH2.DATA, PADDED, 1, padded));
+            }
+            h2.socket().getOutputStream().write(burst.toByteArray());
+            assertThat(h2.await(f -> f.type() == RawH2.WINDOW_UPDATE && f.stream() == 0)).isNotNull();
+            h2.data(1, new byte[0], true);
+            assertThat(h2.response(1).bodyText()).isEqualTo("received 10000");
         }
     }
 
