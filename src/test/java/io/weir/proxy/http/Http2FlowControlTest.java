@@ -101,9 +101,7 @@ class Http2FlowControlTest extends SocketTest {
         TestBackend backend = track(TestBackend.start(r -> Reply.text("served")));
         WeirHarness weir = track(WeirHarness.forward(backend.address()));
         try (RawH2 h2 = RawH2.connect(weir.port())) {
-            ByteArrayOutputStream burst = new ByteArrayOutputStream();
-            burst.writeBytes(RawH2.frameBytes(RawH2.HEADERS, RawH2.END_HEADERS, 1, RawH2.block(":method", "POST",
-                    ":scheme", "http", ":path", "/up", ":authority", "x")));
+            ByteArrayOutputStream burst = postOnStreamOne();
             for (int i = 0; i < 3; i++) {
                 burst.writeBytes(RawH2.frameBytes(RawH2.DATA, 0, 1, new byte[8192]));
             }
@@ -127,9 +125,7 @@ class Http2FlowControlTest extends SocketTest {
         TestBackend backend = track(TestBackend.start(r -> Reply.text("received " + r.bodyLength())));
         WeirHarness weir = track(WeirHarness.forward(backend.address()));
         try (RawH2 h2 = RawH2.connect(weir.port())) {
-            ByteArrayOutputStream burst = new ByteArrayOutputStream();
-            burst.writeBytes(RawH2.frameBytes(RawH2.HEADERS, RawH2.END_HEADERS, 1, RawH2.block(":method", "POST",
-                    ":scheme", "http", ":path", "/up", ":authority", "x")));
+            ByteArrayOutputStream burst = postOnStreamOne();
             byte[] padded = new byte[1 + 100 + 255];
             padded[0] = (byte) 255;
             for (int i = 0; i < 100; i++) {
@@ -140,6 +136,14 @@ class Http2FlowControlTest extends SocketTest {
             h2.data(1, new byte[0], true);
             assertThat(h2.response(1).bodyText()).isEqualTo("received 10000");
         }
+    }
+
+    /** Bytes to write in one go, starting with the HEADERS of a POST on stream 1, its body to follow. */
+    private static ByteArrayOutputStream postOnStreamOne() {
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        burst.writeBytes(RawH2.frameBytes(RawH2.HEADERS, RawH2.END_HEADERS, 1, RawH2.block(":method", "POST",
+                ":scheme", "http", ":path", "/up", ":authority", "x")));
+        return burst;
     }
 
     /** {@code size} zero bytes, counting what has been read. */

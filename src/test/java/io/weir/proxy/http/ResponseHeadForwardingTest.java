@@ -88,10 +88,8 @@ class ResponseHeadForwardingTest extends SocketTest {
 
     @Test
     void aConnectionHeaderThatNamesAnotherHeaderRemovesThatOneToo() throws Exception {
-        RawBackend backend = RawBackend.answering(
+        RawHttp.Response r = getThrough(
                 "HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: secret\r\nX-End: kept\r\nContent-Length: 2\r\n\r\nok");
-        WeirHarness weir = proxyTo(backend);
-        RawHttp.Response r = RawHttp.send(weir.port(), GET);
         assertThat(r.header("x-hop")).isNull();
         assertThat(r.header("connection")).isNull();
         assertThat(r.header("x-end")).isEqualTo("kept");
@@ -136,10 +134,7 @@ class ResponseHeadForwardingTest extends SocketTest {
 
     @Test
     void aControlByteInAHeaderValueIsNeverForwarded() throws Exception {
-        RawBackend backend = RawBackend.answering(
-                "HTTP/1.1 200 OK\r\nX-Bad: a\u0001b\r\nContent-Length: 2\r\n\r\nok");
-        WeirHarness weir = proxyTo(backend);
-        RawHttp.Response r = RawHttp.send(weir.port(), GET);
+        RawHttp.Response r = getThrough("HTTP/1.1 200 OK\r\nX-Bad: a\u0001b\r\nContent-Length: 2\r\n\r\nok");
         assertThat(r.status()).isEqualTo(502);
         assertThat(r.header("x-bad")).isNull();
     }
@@ -188,6 +183,11 @@ class ResponseHeadForwardingTest extends SocketTest {
             }
         }
         assertThat(backend.connections()).isEqualTo(1);
+    }
+
+    /** What a client's GET gets through Weir from an upstream that answers {@code rawResponse}. */
+    private RawHttp.Response getThrough(String rawResponse) throws Exception {
+        return RawHttp.send(proxyTo(RawBackend.answering(rawResponse)).port(), GET);
     }
 
     /** Weir forwarding to {@code backend}; both closed after the test. */
