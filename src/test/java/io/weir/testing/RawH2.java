@@ -163,6 +163,25 @@ public final class RawH2 implements AutoCloseable {
         frame(RST_STREAM, 0, stream, int32(errorCode));
     }
 
+    /** A SETTINGS frame with one parameter (RFC 9113 §6.5.2). */
+    public void setting(int id, int value) throws IOException {
+        byte[] v = int32(value);
+        frame(SETTINGS, 0, 0, new byte[] {(byte) (id >>> 8), (byte) id, v[0], v[1], v[2], v[3]});
+    }
+
+    /**
+     * Tells the server that this client's HPACK table holds at most {@code size} bytes, and holds its decoder to
+     * that: the server's next header block must start by announcing a table that fits (RFC 7541 §4.2).
+     */
+    public void headerTableSize(int size) throws IOException {
+        setting(0x1, size);
+        try {
+            decoder.configuration().maxHeaderTableSize(size);
+        } catch (Http2Exception e) {
+            throw new IOException(e);
+        }
+    }
+
     public void windowUpdate(int stream, int increment) throws IOException {
         frame(WINDOW_UPDATE, 0, stream, int32(increment));
     }

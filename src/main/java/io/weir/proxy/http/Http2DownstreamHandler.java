@@ -2,6 +2,7 @@ package io.weir.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler.UpgradeEvent;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.weir.config.Http2Config;
 import io.weir.config.ListenerConfig;
+import io.weir.proxy.http.upstream.WholeResponse;
 
 /**
  * The HTTP/2 side of a downstream connection: Netty's connection handler (frames, HPACK, stream states, flow
@@ -30,11 +32,19 @@ import io.weir.config.ListenerConfig;
  */
 final class Http2DownstreamHandler extends Http2ConnectionHandler {
 
+    /** Bodies up to this size are copied behind their frames' headers, so that a response is one write. */
+    private static final int COPIED_BODY = 4096;
+
     private final HttpListenerContext listener;
     private final Http2Connection.PropertyKey dispatcherKey;
     private final Integer initialWindowSize;
     private ChannelHandlerContext ctx;
     private DownstreamPeer peer;
+    /**
+     * The client changed SETTINGS_HEADER_TABLE_SIZE, and Netty's encoder announces its new table size at the start
+     * of the next block it encodes: that block must come before any of Weir's own (RFC 7541 §4.2).
+     */
+    private boolean tableSizeChangePending;
 
     private Http2DownstreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                    Http2Settings settings, boolean decoupleCloseAndGoAway, boolean flushPreface,
@@ -152,6 +162,71 @@ final class Http2DownstreamHandler extends Http2ConnectionHandler {
         return ctx;
     }
 
+    /**
+     * Writes a whole response's frames straight to the connection ({@link Http2WholeResponseFrames}) when nothing
+     * about the stream needs Netty's encoder: the request has ended (so no reset follows the response), nothing of
+     * the stream waits in flow control, the body fits the stream's and the connection's windows and one frame, and
+     * no table size change waits to be announced. The stream's send windows are charged as the encoder would, and
+     * the stream closes once the frames are written, as it does after the encoder's last frame.
+     *
+     * @return false, with nothing written, when the response must go through the encoder
+     */
+    boolean writeWhole(Http2Stream stream, WholeResponse whole) {
+        if (tableSizeChangePending || stream.state() != Http2Stream.State.HALF_CLOSED_REMOTE) {
+            return false;
+        }
+        Http2ConnectionEncoder encoder = encoder();
+        Http2RemoteFlowController flow = encoder.flowController();
+        Http2Stream connectionStream = connection().connectionStream();
+        int maxFrameSize = encoder.configuration().frameSizePolicy().maxFrameSize();
+        int body = whole.bodyLength();
+        if (body > maxFrameSize || body > flow.windowSize(stream) || body > flow.windowSize(connectionStream)
+                || flow.hasFlowControlled(stream)) {
+            return false;
+        }
+        ByteBuf content = whole.content();
+        int headLength = whole.headLength();
+        boolean copyBody = body <= COPIED_BODY;
+        ByteBuf frames = Http2WholeResponseFrames.headers(ctx.alloc(), stream.id(), content, headLength,
+                whole.status(), body == 0, maxFrameSize, encoder.configuration().headersConfiguration()
+                        .maxHeaderListSize(), copyBody ? Http2WholeResponseFrames.FRAME_HEADER_LENGTH + body
+                        : Http2WholeResponseFrames.FRAME_HEADER_LENGTH);
+        if (frames == null) {
+            return false;
+        }
+        if (body > 0) {
+            charge(flow, stream, body);
+            charge(flow, connectionStream, body);
+            Http2WholeResponseFrames.dataFrameHeader(frames, stream.id(), body);
+        }
+        stream.headersSent(false);
+        ChannelPromise written = ctx.newPromise();
+        if (copyBody) {
+            frames.writeBytes(content, content.readerIndex() + headLength, body);
+            content.release();
+            ctx.write(frames, written);
+        } else {
+            ctx.write(frames, ctx.voidPromise());
+            ctx.write(content.skipBytes(headLength), written);
+        }
+        closeStreamLocal(stream, written);
+        return true;
+    }
+
+    private static void charge(Http2RemoteFlowController flow, Http2Stream stream, int bytes) {
+        try {
+            flow.incrementWindowSize(stream, -bytes);
+        } catch (Http2Exception e) {
+            // Only a window growing past 2^31-1 throws, and a charge shrinks it.
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Netty's encoder wrote a header block, and with it any table size change it had to announce. */
+    void headersEncoded() {
+        tableSizeChangePending = false;
+    }
+
     private void openStream(Http2Stream stream, Http2Headers headers, boolean endStream) throws Http2Exception {
         Http2StreamDispatcher dispatcher = new Http2StreamDispatcher(listener, this, stream);
         stream.setProperty(dispatcherKey, dispatcher);
@@ -197,6 +272,13 @@ final class Http2DownstreamHandler extends Http2ConnectionHandler {
             }
             dispatcher.onData(data, length, endOfStream);
             return 0;
+        }
+
+        @Override
+        public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+            if (settings.headerTableSize() != null) {
+                tableSizeChangePending = true;
+            }
         }
 
         @Override

@@ -29,30 +29,64 @@ final class Http2ResponseHead {
 
     /** @param head the status line, header lines and blank line, from {@code head}'s reader index */
     static Http2Headers of(ByteBuf head, int headLength, int status) {
-        byte[] b = new byte[headLength];
-        head.getBytes(head.readerIndex(), b);
+        Fields fields = new Fields(head, headLength);
+        byte[] b = fields.bytes;
         Http2Headers out = new DefaultHttp2Headers(false, 8);
         out.status(HttpResponseStatus.valueOf(status).codeAsText());
-        int end = headLength - 2;
-        int line = lineEnd(b, 0) + 1;
-        while (line < end) {
+        while (fields.next()) {
+            out.add(name(b, fields.nameStart, fields.nameEnd),
+                    new AsciiString(b, fields.valueStart, fields.valueEnd - fields.valueStart, false));
+        }
+        return out;
+    }
+
+    /**
+     * A copy of a head's bytes and a walk over its header lines: after each {@link #next()} that returns true, the
+     * bounds of one field's name and of its value without the whitespace around it.
+     */
+    static final class Fields {
+
+        final byte[] bytes;
+        private final int end;
+        private int line;
+        int nameStart;
+        int nameEnd;
+        int valueStart;
+        int valueEnd;
+
+        /** @param head the status line, header lines and blank line, from {@code head}'s reader index */
+        Fields(ByteBuf head, int headLength) {
+            bytes = new byte[headLength];
+            head.getBytes(head.readerIndex(), bytes);
+            end = headLength - 2;
+            line = lineEnd(bytes, 0) + 1;
+        }
+
+        boolean next() {
+            if (line >= end) {
+                return false;
+            }
+            byte[] b = bytes;
             int lf = lineEnd(b, line);
             int colon = line;
             while (b[colon] != ':') {
                 colon++;
             }
-            int valueStart = colon + 1;
-            int valueEnd = lf - 1;
-            while (valueStart < valueEnd && HttpSyntax.isWhitespace(b[valueStart])) {
-                valueStart++;
+            int start = colon + 1;
+            int stop = lf - 1;
+            while (start < stop && HttpSyntax.isWhitespace(b[start])) {
+                start++;
             }
-            while (valueEnd > valueStart && HttpSyntax.isWhitespace(b[valueEnd - 1])) {
-                valueEnd--;
+            while (stop > start && HttpSyntax.isWhitespace(b[stop - 1])) {
+                stop--;
             }
-            out.add(name(b, line, colon), new AsciiString(b, valueStart, valueEnd - valueStart, false));
+            nameStart = line;
+            nameEnd = colon;
+            valueStart = start;
+            valueEnd = stop;
             line = lf + 1;
+            return true;
         }
-        return out;
     }
 
     private static AsciiString name(byte[] b, int start, int end) {
@@ -63,25 +97,23 @@ final class Http2ResponseHead {
             }
         }
         for (int i = start; i < end; i++) {
-            if (b[i] >= 'A' && b[i] <= 'Z') {
-                b[i] += 'a' - 'A';
-            }
+            b[i] = toLowerCase(b[i]);
         }
         return new AsciiString(b, start, length, false);
     }
 
     /** {@code lower} is lower case already. */
-    private static boolean equalsIgnoreCase(AsciiString lower, byte[] b, int start) {
+    static boolean equalsIgnoreCase(AsciiString lower, byte[] b, int start) {
         for (int i = 0; i < lower.length(); i++) {
-            byte c = b[start + i];
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != lower.byteAt(i)) {
+            if (toLowerCase(b[start + i]) != lower.byteAt(i)) {
                 return false;
             }
         }
         return true;
+    }
+
+    static byte toLowerCase(byte c) {
+        return c >= 'A' && c <= 'Z' ? (byte) (c + ('a' - 'A')) : c;
     }
 
     private static int lineEnd(byte[] b, int from) {

@@ -108,12 +108,16 @@ final class Http2ResponseWriter {
     }
 
     /**
-     * A response that came whole from an HTTP/1.1 upstream: its HEADERS built straight from the head's lines
-     * (hop-by-hop ones already dropped), and its body sent from the buffer it came in.
+     * A response that came whole from an HTTP/1.1 upstream: as frames the connection writes itself where it can,
+     * else through the encoder, with HEADERS built straight from the head's lines (hop-by-hop ones already
+     * dropped) and the body sent from the buffer it came in.
      */
     void writeWhole(WholeResponse whole) {
         if (stream.state() == Http2Stream.State.CLOSED) {
             whole.release();
+            return;
+        }
+        if (connection.writeWhole(stream, whole)) {
             return;
         }
         ByteBuf bytes = whole.content();
@@ -154,6 +158,7 @@ final class Http2ResponseWriter {
     private void headers(Http2Headers headers, boolean endStream) {
         connection.encoder().writeHeaders(connection.context(), stream.id(), headers, 0, endStream,
                 promise(endStream));
+        connection.headersEncoded();
     }
 
     private void data(ByteBuf content, boolean endStream) {
