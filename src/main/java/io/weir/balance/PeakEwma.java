@@ -1,5 +1,7 @@
 package io.weir.balance;
 
+import io.weir.runtime.LoopClock;
+
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
@@ -27,7 +29,7 @@ public final class PeakEwma {
     private volatile boolean sampled;
 
     public PeakEwma() {
-        this(System::nanoTime, DEFAULT_HALF_LIFE);
+        this(LoopClock::nanoTime, DEFAULT_HALF_LIFE);
     }
 
     public PeakEwma(LongSupplier nanoClock, Duration halfLife) {

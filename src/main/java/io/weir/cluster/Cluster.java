@@ -5,6 +5,7 @@ import io.weir.balance.LoadBalancer;
 import io.weir.balance.LoadBalancerFactory;
 import io.weir.balance.PickContext;
 import io.weir.config.ClusterConfig;
+import io.weir.runtime.LoopClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class Cluster {
         }
         this.panicHosts = List.copyOf(views);
         this.snapshot = new Snapshot(balancerFactory.create(this.endpoints), null);
-        this.retryBudget = new RetryBudget(config.name(), config.retryBudget(), System::nanoTime);
+        this.retryBudget = new RetryBudget(config.name(), config.retryBudget(), LoopClock::nanoTime);
         this.spec = ClusterManager.specOf(config);
     }
 

@@ -7,6 +7,7 @@ import io.weir.balance.PeakEwma;
 import io.weir.balance.Policy;
 import io.weir.config.ClusterConfig;
 import io.weir.config.HostPort;
+import io.weir.runtime.LoopClock;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -66,7 +67,7 @@ public final class ClusterManager {
                 endpoints.add(reused);
                 continue;
             }
-            Endpoint fresh = endpointOf(e, LoadBalancers.latencyTracker(spec, System::nanoTime));
+            Endpoint fresh = endpointOf(e, LoadBalancers.latencyTracker(spec, LoopClock::nanoTime));
             Optional<Endpoint> predecessor = previous == null ? Optional.empty() : previous.endpoint(fresh.id());
             if (predecessor.isPresent()) {
                 fresh.inheritHealth(predecessor.get());
@@ -77,7 +78,7 @@ public final class ClusterManager {
             endpoints.add(fresh);
         }
         return new Cluster(config, endpoints,
-                LoadBalancers.factory(spec, NODE_SEED ^ config.name().hashCode(), System::nanoTime));
+                LoadBalancers.factory(spec, NODE_SEED ^ config.name().hashCode(), LoopClock::nanoTime));
     }
 
     private static Endpoint endpointOf(ClusterConfig.EndpointConfig config, PeakEwma latency) {

@@ -16,6 +16,7 @@ import io.weir.cluster.ClusterManager;
 import io.weir.cluster.Endpoint;
 import io.weir.cluster.EndpointEvents;
 import io.weir.cluster.EndpointState;
+import io.weir.runtime.LoopClock;
 import io.weir.tls.HandshakeObserver;
 import java.util.Locale;
 import io.weir.proxy.http.RequestObserver;
@@ -47,7 +48,8 @@ public final class ProxyMetrics implements RequestObserver {
     private static final String[] CODE_CLASSES = {"1xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
     private static final String NONE = "-";
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+            new io.prometheus.metrics.model.registry.PrometheusRegistry(), LoopClock.MICROMETER);
     /** listener → route → meters for that route. */
     private final ConcurrentMap<String, ConcurrentMap<String, RouteMeters>> byRoute = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Counter>> byProtocol = new ConcurrentHashMap<>();

@@ -112,7 +112,14 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         return channel;
     }
 
+    /** Event loops whose threads keep a {@link LoopClock} each. */
     public EventLoopGroup newGroup(int threads, String threadPrefix) {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), ioHandlerFactory);
+        DefaultThreadFactory loopThreads = new DefaultThreadFactory(threadPrefix, true) {
+            @Override
+            protected Thread newThread(Runnable task, String name) {
+                return new LoopClock.LoopThread(threadGroup, task, name);
+            }
+        };
+        return new MultiThreadIoEventLoopGroup(threads, loopThreads, LoopClock.turning(ioHandlerFactory));
     }
 }

@@ -1,5 +1,7 @@
 package io.weir.state;
 
+import io.weir.runtime.LoopClock;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +24,7 @@ public final class InMemoryStateStore implements StateStore {
     private final int maxKeys;
 
     public InMemoryStateStore() {
-        this(TokenBuckets.DEFAULT_MAX_KEYS, System::nanoTime);
+        this(TokenBuckets.DEFAULT_MAX_KEYS, LoopClock::nanoTime);
     }
 
     public InMemoryStateStore(int maxKeys, LongSupplier nanoClock) {

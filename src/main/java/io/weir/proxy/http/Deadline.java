@@ -2,6 +2,7 @@ package io.weir.proxy.http;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.weir.runtime.LoopClock;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,10 +38,10 @@ final class Deadline {
 
     /** Fires {@code onExpiry} once, at or shortly after {@code afterNanos} from now, unless disarmed or re-armed. */
     void arm(long afterNanos) {
-        armAt(System.nanoTime() + afterNanos);
+        armAt(LoopClock.nanoTime() + afterNanos);
     }
 
-    /** As {@link #arm}, at the {@code System.nanoTime()} value {@code atNanos}. */
+    /** As {@link #arm}, at the {@code LoopClock.nanoTime()} value {@code atNanos}. */
     void armAt(long atNanos) {
         firing = false;
         this.atNanos = atNanos;
@@ -117,7 +118,7 @@ final class Deadline {
 
         @Override
         public void run() {
-            long now = System.nanoTime();
+            long now = LoopClock.nanoTime();
             for (Deadline d = head.next; d != head; d = d.next) {
                 if (d.atNanos - now <= 0) {
                     expired.add(d);

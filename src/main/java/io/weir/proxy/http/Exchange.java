@@ -34,6 +34,7 @@ import io.weir.proxy.http.upstream.UpstreamConnection;
 import io.weir.proxy.http.upstream.UpstreamListener;
 import io.weir.proxy.http.upstream.UpstreamPools;
 import io.weir.proxy.http.upstream.WholeResponse;
+import io.weir.runtime.LoopClock;
 import io.weir.runtime.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-
 
 /**
  * One forwarded request and its response, between a downstream connection and an upstream one. The
@@ -219,7 +219,7 @@ final class Exchange implements UpstreamListener {
             return;
         }
         upstream = connection;
-        connectedAt = System.nanoTime();
+        connectedAt = LoopClock.nanoTime();
         connection.wholeResponses(wholeResponses);
         Channel up = connection.channel();
         if (!request.headers().contains(HttpHeaderNames.HOST)) {
@@ -360,7 +360,7 @@ final class Exchange implements UpstreamListener {
         deadlines.endTry();
         responseStarted = true;
         status = code;
-        responseHeadAt = System.nanoTime();
+        responseHeadAt = LoopClock.nanoTime();
         upstreamReusable = upstreamKeepsAlive;
         if (!requestSent) {
             // The upstream answered before taking the whole body: the rest of it is unread, so this
@@ -428,7 +428,7 @@ final class Exchange implements UpstreamListener {
         switching = true;
         responseStarted = true;
         status = 101;
-        responseHeadAt = System.nanoTime();
+        responseHeadAt = LoopClock.nanoTime();
         ProxyHeaders.stripHopByHop(response.headers());
         WebSockets.keepUpgradeHeaders(response.headers());
         downstream.answeringHead(false);
@@ -715,7 +715,7 @@ final class Exchange implements UpstreamListener {
             backoff = null;
         }
         retry.end();
-        long now = System.nanoTime();
+        long now = LoopClock.nanoTime();
         endEndpoint(now - startNanos);
         downstream.report(status, bodyBytes, bytesOut, now - startNanos,
                 connectedAt < 0 ? -1 : connectedAt - startNanos, responseHeadAt < 0 ? -1 : responseHeadAt - startNanos,

@@ -1,7 +1,9 @@
 package io.weir.proxy.http;
 
+import io.weir.runtime.LoopClock;
+
 /**
- * The deadlines one exchange runs under, as absolute {@code System.nanoTime} values (0 = not running),
+ * The deadlines one exchange runs under, as absolute {@code LoopClock.nanoTime} values (0 = not running),
  * all served by the connection's one {@link Deadline}, armed for whichever comes first:
  * <ul>
  *   <li>route: the route's {@code timeout}, for the whole request, retries included;</li>
@@ -28,12 +30,12 @@ final class ExchangeDeadlines {
     }
 
     void startUpstream(long afterNanos) {
-        upstream = System.nanoTime() + afterNanos;
+        upstream = LoopClock.nanoTime() + afterNanos;
         arm();
     }
 
     void startTry(long afterNanos) {
-        attempt = System.nanoTime() + afterNanos;
+        attempt = LoopClock.nanoTime() + afterNanos;
         arm();
     }
 
@@ -50,7 +52,7 @@ final class ExchangeDeadlines {
 
     /** Which deadline has passed, the route's first; when none has (a late tick), re-arms and says NONE. */
     Expired expired() {
-        long now = System.nanoTime();
+        long now = LoopClock.nanoTime();
         if (route != 0 && now - route >= 0) {
             return Expired.ROUTE;
         } else if (upstream != 0 && now - upstream >= 0) {

@@ -20,6 +20,7 @@ import io.weir.proxy.http.route.Route;
 import io.weir.proxy.http.route.RouteAction;
 import io.weir.proxy.http.sticky.StickyPin;
 import io.weir.proxy.http.upstream.WholeResponse;
+import io.weir.runtime.LoopClock;
 import io.weir.runtime.ThrottledLog;
 import io.weir.runtime.Transport;
 import org.slf4j.Logger;
@@ -156,8 +157,8 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     /** A request head arrived: validate, route, and forward or answer it. */
     void dispatch(HttpRequest request) {
-        requestStartNanos = System.nanoTime();
-        requestStartMillis = System.currentTimeMillis();
+        requestStartNanos = LoopClock.nanoTime();
+        requestStartMillis = LoopClock.currentTimeMillis();
         requestMethod = request.method().name();
         requestHost = request.headers().get(HttpHeaderNames.HOST);
         requestUri = request.uri();
@@ -267,8 +268,8 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
     void reject(HttpRequest request, HttpRejection rejection) {
         answeringHead(request != null && request.method() == HttpMethod.HEAD);
         if (request == null) {
-            requestStartNanos = System.nanoTime();
-            requestStartMillis = System.currentTimeMillis();
+            requestStartNanos = LoopClock.nanoTime();
+            requestStartMillis = LoopClock.currentTimeMillis();
             requestMethod = null;
             requestHost = null;
             requestUri = null;
@@ -277,7 +278,7 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (rejection.status() == null) {
             // Reported without a status, as none was given; the connection has nothing more to carry.
             closing = true;
-            report(0, 0, 0, System.nanoTime() - requestStartNanos, -1, -1, null, null, null, 0, rejection.reason());
+            report(0, 0, 0, LoopClock.nanoTime() - requestStartNanos, -1, -1, null, null, null, 0, rejection.reason());
             abort();
             return;
         }
@@ -298,7 +299,7 @@ abstract class RequestDispatcher extends ChannelInboundHandlerAdapter {
         int status = response.status().code();
         long bytes = response.content().readableBytes();
         send(response, route, close);
-        report(status, 0, bytes, System.nanoTime() - requestStartNanos, -1, -1,
+        report(status, 0, bytes, LoopClock.nanoTime() - requestStartNanos, -1, -1,
                 route == null ? null : route.name(), null, null, 0, termination);
     }
 

@@ -1,6 +1,7 @@
 package io.weir.proxy.http.route;
 
 import io.weir.config.RateLimitConfig;
+import io.weir.runtime.LoopClock;
 import io.weir.state.StateStore;
 import io.weir.state.TokenBuckets;
 
@@ -31,7 +32,7 @@ public final class RateLimiter {
     /** @param store the shared store for {@code scope: global}; null keeps every bucket in this node */
     static RateLimiter of(RateLimitConfig config, String routeName, StateStore store) {
         StateStore shared = config.scope() == RateLimitConfig.Scope.GLOBAL ? store : null;
-        return new RateLimiter(config, new TokenBuckets(TokenBuckets.DEFAULT_MAX_KEYS, System::nanoTime), shared,
+        return new RateLimiter(config, new TokenBuckets(TokenBuckets.DEFAULT_MAX_KEYS, LoopClock::nanoTime), shared,
                 routeName);
     }
 

@@ -4,6 +4,7 @@ import io.weir.cluster.Cluster;
 import io.weir.cluster.ClusterManager;
 import io.weir.config.StickyConfig;
 import io.weir.proxy.http.route.RequestView;
+import io.weir.runtime.LoopClock;
 import io.weir.state.SharedStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +96,7 @@ public final class StickySessions {
                     cluster.name());
         }
         return new AppCookieSession(cluster, sticky, new AppCookieTable(sticky.maxEntries(),
-                sticky.idleTimeout().toNanos(), System::nanoTime), shared);
+                sticky.idleTimeout().toNanos(), LoopClock::nanoTime), shared);
     }
 
     /** The affinity of a request to {@code cluster}: {@link StickyPin#NONE} when the cluster has none. */

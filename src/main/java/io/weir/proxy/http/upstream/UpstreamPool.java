@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.weir.cluster.Endpoint;
 import io.weir.config.ClusterConfig;
+import io.weir.runtime.LoopClock;
 import io.weir.runtime.Transport;
 import io.weir.tls.UpstreamTls;
 
@@ -124,7 +125,7 @@ final class UpstreamPool implements UpstreamHome {
             ch.close();
             return;
         }
-        conn.idleSinceNanos = System.nanoTime();
+        conn.idleSinceNanos = LoopClock.nanoTime();
         idle.addFirst(conn);
         // Keep a read pending so a close by the upstream is noticed while the connection is idle.
         ch.read();
@@ -157,7 +158,7 @@ final class UpstreamPool implements UpstreamHome {
     }
 
     private void closeExpired() {
-        long now = System.nanoTime();
+        long now = LoopClock.nanoTime();
         UpstreamConnection oldest;
         while ((oldest = idle.peekLast()) != null && now - oldest.idleSinceNanos >= idleTimeoutNanos) {
             idle.pollLast();
