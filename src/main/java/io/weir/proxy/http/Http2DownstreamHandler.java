@@ -28,7 +28,8 @@ import io.weir.proxy.http.upstream.WholeResponse;
  * control, and the limits described in {@link Http2Downstream}), with each stream's request handled by an
  * {@link Http2StreamDispatcher} kept on the stream itself. A stream costs a state object, not a channel: no
  * pipeline, promises or tasks of its own; its frames reach it as calls, and its response goes to the
- * connection's encoder.
+ * connection's encoder, or, when it came whole from the upstream, straight to the connection as frames
+ * ({@link #writeWhole}).
  */
 final class Http2DownstreamHandler extends Http2ConnectionHandler {
 
