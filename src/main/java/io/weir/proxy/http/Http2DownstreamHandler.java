@@ -188,10 +188,10 @@ final class Http2DownstreamHandler extends Http2ConnectionHandler {
         ByteBuf content = whole.content();
         int headLength = whole.headLength();
         boolean copyBody = body <= COPIED_BODY;
+        int room = Http2WholeResponseFrames.FRAME_HEADER_LENGTH + (copyBody ? body : 0);
+        long maxHeaderListSize = encoder.configuration().headersConfiguration().maxHeaderListSize();
         ByteBuf frames = Http2WholeResponseFrames.headers(ctx.alloc(), stream.id(), content, headLength,
-                whole.status(), body == 0, maxFrameSize, encoder.configuration().headersConfiguration()
-                        .maxHeaderListSize(), copyBody ? Http2WholeResponseFrames.FRAME_HEADER_LENGTH + body
-                        : Http2WholeResponseFrames.FRAME_HEADER_LENGTH);
+                whole.status(), body == 0, maxFrameSize, maxHeaderListSize, room);
         if (frames == null) {
             return false;
         }
