@@ -18,6 +18,8 @@ final class SpliceDirection {
 
     /** "All you have": the kernel stops at what the pipe holds (16 pages by default). */
     private static final long ALL = 1 << 30;
+    /** What one splice from a loopback socket moves when it fills a default pipe (60 KiB, as measured). */
+    private static final int PIPEFUL = 60 << 10;
 
     private final EpollSocketChannel from;
     private final EpollSocketChannel to;
@@ -26,6 +28,8 @@ final class SpliceDirection {
     /** Bytes in the pipe that {@code to} has not taken yet. */
     private int pending;
     private boolean ended;
+    /** The last splice in filled the pipe: the source most likely holds more. */
+    private boolean filledPipe;
 
     SpliceDirection(EpollSocketChannel from, EpollSocketChannel to) {
         this.from = from;
@@ -43,6 +47,11 @@ final class SpliceDirection {
     /** Waits for bytes from {@code from}: not ended, and nothing held back in the pipe. */
     boolean reading() {
         return !ended && pending == 0;
+    }
+
+    /** The last splice in filled the pipe, so the source most likely holds more bytes already. */
+    boolean filledPipe() {
+        return filledPipe;
     }
 
     /** Holds bytes that {@code to} did not take: waits for {@code to} to be writable. */
@@ -67,9 +76,11 @@ final class SpliceDirection {
             throw new Failure(from, e);
         }
         if (n == 0) {
+            filledPipe = false;
             return finSeen;
         }
         pending = n;
+        filledPipe = n >= PIPEFUL;
         drain();
         return false;
     }

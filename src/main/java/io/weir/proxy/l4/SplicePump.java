@@ -15,10 +15,12 @@ import io.weir.proxy.HalfClosure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Moves a spliced {@link TcpSession}'s bytes with Weir's own epoll handling, the way HAProxy does: on readiness
- * of a socket, one splice into the direction's pipe and one out of it, and back to epoll. Netty's
+ * of a socket, one splice into the direction's pipe and one out of it per chunk, more chunks while each fills the
+ * pipe, and back to epoll; a busy socket then rests briefly (see {@link #PAUSE_NANOS}). Netty's
  * {@code spliceTo} took three or more splice calls and a loop turn per chunk, and that was most of Weir's CPU
  * per GiB over HAProxy's.
  *
@@ -36,6 +38,18 @@ import java.io.UncheckedIOException;
 final class SplicePump {
 
     private static final int READ = Native.EPOLLIN | Native.EPOLLRDHUP;
+    /** Pipefuls one visit of a busy socket may move (about 1.9 MiB). */
+    private static final int PIPEFULS_PER_VISIT = 32;
+    /**
+     * How long a socket's reading rests after a visit that ended on a full pipe. Bytes gather in its receive queue
+     * meanwhile, and the next visit moves many pipefuls at once. That is HAProxy's cadence, about one visit of
+     * each busy socket per millisecond. Taking each readiness at once kept the queue empty and the window wide
+     * open, so loopback TCP sent an ACK every second segment, and the proxy carried much of its peers' packet
+     * work (docs/benchmarks.md, L4, eighth session). A flow pauses only after it filled the pipe
+     * {@link #PIPEFULS_PER_VISIT} times in one visit, or when its peer stopped taking bytes; small exchanges
+     * never do.
+     */
+    private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /**
      * Netty 4.2 removes an fd from epoll when it is given an empty interest set but still believes it added, and
      * the next interest then fails (see {@link HalfClosure}); EPOLLET asks for nothing and keeps it added.
@@ -131,10 +145,7 @@ final class SplicePump {
         if (!running) {
             return;
         }
-        // Closed, and its closeFuture listener not run yet: its fd number may already be someone else's.
-        Socket closed = !s.channel.isOpen() ? s : !s.peer().channel.isOpen() ? s.peer() : null;
-        if (closed != null) {
-            session.closed(closed.channel);
+        if (closed(s)) {
             return;
         }
         try {
@@ -169,11 +180,28 @@ final class SplicePump {
         }
     }
 
+    /**
+     * Moves what {@code s} has for its peer: pipeful after pipeful while each splice fills the pipe (a busy
+     * socket), at most {@link #PIPEFULS_PER_VISIT}. A visit that ends on a full pipe pauses the socket's reading
+     * (see {@link #PAUSE_NANOS}).
+     */
     private void pump(Socket s) throws SpliceDirection.Failure {
         SpliceDirection direction = s.out;
-        if (!direction.reading() || !direction.fill(s.finSeen)) {
-            return;
+        for (int i = 0; i < PIPEFULS_PER_VISIT && direction.reading(); i++) {
+            if (direction.fill(s.finSeen)) {
+                end(direction);
+                return;
+            }
+            if (!direction.filledPipe()) {
+                return;
+            }
         }
+        if (direction.filledPipe()) {
+            pause(s);
+        }
+    }
+
+    private void end(SpliceDirection direction) {
         direction.end();
         ((EpollSocketChannel) direction.to()).shutdownOutput().addListener(f -> {
             if (!f.isSuccess()) {
@@ -184,8 +212,45 @@ final class SplicePump {
         });
     }
 
+    private void pause(Socket s) {
+        if (!s.paused) {
+            s.paused = true;
+            s.channel.eventLoop().schedule(() -> resume(s), PAUSE_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void resume(Socket s) {
+        s.paused = false;
+        if (!running || closed(s)) {
+            return;
+        }
+        try {
+            pump(s);
+        } catch (SpliceDirection.Failure e) {
+            session.abort(e.side, e.getCause());
+            return;
+        }
+        if (running) {
+            interest(downstream);
+            interest(upstream);
+        }
+    }
+
+    /**
+     * Whether either socket is closed, its closeFuture listener not run yet (its fd number may already be someone
+     * else's): the session is told, and nothing more is done.
+     */
+    private boolean closed(Socket s) {
+        Socket closed = !s.channel.isOpen() ? s : !s.peer().channel.isOpen() ? s.peer() : null;
+        if (closed != null) {
+            session.closed(closed.channel);
+            return true;
+        }
+        return false;
+    }
+
     private void interest(Socket s) {
-        int want = (s.out.reading() ? READ : 0) | (s.in.waiting() ? Native.EPOLLOUT : 0);
+        int want = (s.out.reading() && !s.paused ? READ : 0) | (s.in.waiting() ? Native.EPOLLOUT : 0);
         if (want == 0) {
             want = NOTHING;
         }
@@ -205,6 +270,8 @@ final class SplicePump {
         int interest;
         /** EPOLLRDHUP was reported: the peer's FIN is in, after whatever is still queued. */
         boolean finSeen;
+        /** Reading rests after a visit that ended on a full pipe (see {@link #PAUSE_NANOS}). */
+        boolean paused;
 
         Socket(EpollSocketChannel channel, SpliceDirection out, SpliceDirection in) {
             this.channel = channel;
