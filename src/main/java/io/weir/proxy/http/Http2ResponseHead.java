@@ -1,7 +1,6 @@
 package io.weir.proxy.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -16,13 +15,29 @@ import io.weir.config.HttpSyntax;
  */
 final class Http2ResponseHead {
 
-    /** Names most responses carry: the constant is used, whose hash (HPACK looks each name up) is kept. */
-    private static final AsciiString[] COMMON = {
-        HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.DATE, HttpHeaderNames.SERVER,
-        HttpHeaderNames.LAST_MODIFIED, HttpHeaderNames.ETAG, HttpHeaderNames.ACCEPT_RANGES,
-        HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.EXPIRES, HttpHeaderNames.VARY,
-        HttpHeaderNames.CONTENT_ENCODING, HttpHeaderNames.LOCATION, HttpHeaderNames.SET_COOKIE,
-    };
+    /**
+     * Names many responses carry, most frequent first, each with its index in HPACK's static table (RFC 7541
+     * Appendix A). One instance per name, so its hash (Netty's HPACK encoder looks each name up) is kept.
+     */
+    private static final AsciiString[] KNOWN;
+    private static final int[] STATIC_INDEX;
+
+    static {
+        Object[][] table = {
+            {"content-type", 31}, {"content-length", 28}, {"date", 33}, {"server", 54}, {"last-modified", 44},
+            {"etag", 34}, {"accept-ranges", 18}, {"cache-control", 24}, {"expires", 36}, {"vary", 59},
+            {"content-encoding", 26}, {"location", 46}, {"set-cookie", 55}, {"age", 21}, {"via", 60},
+            {"content-language", 27}, {"content-disposition", 25}, {"content-location", 29},
+            {"content-range", 30}, {"link", 45}, {"retry-after", 53}, {"allow", 22},
+            {"access-control-allow-origin", 20}, {"strict-transport-security", 56}, {"www-authenticate", 61},
+        };
+        KNOWN = new AsciiString[table.length];
+        STATIC_INDEX = new int[table.length];
+        for (int i = 0; i < table.length; i++) {
+            KNOWN[i] = AsciiString.cached((String) table[i][0]);
+            STATIC_INDEX[i] = (Integer) table[i][1];
+        }
+    }
 
     private Http2ResponseHead() {
     }
@@ -90,20 +105,34 @@ final class Http2ResponseHead {
     }
 
     private static AsciiString name(byte[] b, int start, int end) {
-        int length = end - start;
-        for (AsciiString common : COMMON) {
-            if (common.length() == length && equalsIgnoreCase(common, b, start)) {
-                return common;
-            }
+        int known = known(b, start, end - start);
+        if (known >= 0) {
+            return KNOWN[known];
         }
         for (int i = start; i < end; i++) {
             b[i] = toLowerCase(b[i]);
         }
-        return new AsciiString(b, start, length, false);
+        return new AsciiString(b, start, end - start, false);
+    }
+
+    /** HPACK's static table index of the name at {@code start}, in any case; 0 when it is not a known name. */
+    static int staticIndex(byte[] b, int start, int length) {
+        int known = known(b, start, length);
+        return known >= 0 ? STATIC_INDEX[known] : 0;
+    }
+
+    /** Where the name at {@code start}, in any case, is in {@link #KNOWN}; -1 when it is not there. */
+    private static int known(byte[] b, int start, int length) {
+        for (int k = 0; k < KNOWN.length; k++) {
+            if (KNOWN[k].length() == length && equalsIgnoreCase(KNOWN[k], b, start)) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /** {@code lower} is lower case already. */
-    static boolean equalsIgnoreCase(AsciiString lower, byte[] b, int start) {
+    private static boolean equalsIgnoreCase(AsciiString lower, byte[] b, int start) {
         for (int i = 0; i < lower.length(); i++) {
             if (toLowerCase(b[start + i]) != lower.byteAt(i)) {
                 return false;

@@ -2,7 +2,6 @@ package io.weir.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.AsciiString;
 
 /**
  * The frames of a whole upstream response on one HTTP/2 stream, HEADERS and the header of the DATA frame behind
@@ -27,27 +26,6 @@ final class Http2WholeResponseFrames {
     private static final int FIELD_OVERHEAD = 32;
     private static final int STATUS_FIELD_SIZE = ":status".length() + 3 + FIELD_OVERHEAD;
 
-    /** Response field names of HPACK's static table (RFC 7541 Appendix A), with their index. */
-    private static final AsciiString[] NAMES;
-    private static final int[] NAME_INDEX;
-
-    static {
-        Object[][] table = {
-            {"content-type", 31}, {"content-length", 28}, {"date", 33}, {"server", 54}, {"last-modified", 44},
-            {"etag", 34}, {"accept-ranges", 18}, {"cache-control", 24}, {"expires", 36}, {"vary", 59},
-            {"content-encoding", 26}, {"location", 46}, {"set-cookie", 55}, {"age", 21}, {"via", 60},
-            {"content-language", 27}, {"content-disposition", 25}, {"content-location", 29},
-            {"content-range", 30}, {"link", 45}, {"retry-after", 53}, {"allow", 22},
-            {"access-control-allow-origin", 20}, {"strict-transport-security", 56}, {"www-authenticate", 61},
-        };
-        NAMES = new AsciiString[table.length];
-        NAME_INDEX = new int[table.length];
-        for (int i = 0; i < table.length; i++) {
-            NAMES[i] = AsciiString.cached((String) table[i][0]);
-            NAME_INDEX[i] = (Integer) table[i][1];
-        }
-    }
-
     private Http2WholeResponseFrames() {
     }
 
@@ -71,7 +49,7 @@ final class Http2WholeResponseFrames {
             int nameLength = fields.nameEnd - fields.nameStart;
             int valueLength = fields.valueEnd - fields.valueStart;
             listSize += nameLength + valueLength + FIELD_OVERHEAD;
-            int index = staticName(b, fields.nameStart, nameLength);
+            int index = Http2ResponseHead.staticIndex(b, fields.nameStart, nameLength);
             if (index > 0) {
                 integer(out, 0x00, 4, index);
             } else {
@@ -128,16 +106,6 @@ final class Http2WholeResponseFrames {
         out.writeByte('0' + status / 100);
         out.writeByte('0' + status / 10 % 10);
         out.writeByte('0' + status % 10);
-    }
-
-    /** The static table's index of the name at {@code start}, in any case; 0 when it has none. */
-    private static int staticName(byte[] b, int start, int length) {
-        for (int n = 0; n < NAMES.length; n++) {
-            if (NAMES[n].length() == length && Http2ResponseHead.equalsIgnoreCase(NAMES[n], b, start)) {
-                return NAME_INDEX[n];
-            }
-        }
-        return 0;
     }
 
     /** RFC 7541 §5.1: {@code value} with an {@code n}-bit prefix, in the byte that starts with {@code pattern}. */
