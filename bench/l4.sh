@@ -2,9 +2,9 @@
 # L4 (TCP) benchmark: Weir `protocol: tcp` vs HAProxy `mode tcp` (splice-auto) vs nginx `stream`,
 # all three in front of the same nginx backend, in one run on one machine.
 #
-#   bench/l4.sh [--rounds N] [--duration 5s] [--idle-conns 2000] [--no-build]
+#   bench/l4.sh [--rounds N] [--duration 5s] [--idle-conns 2000] [--only haproxy,weir] [--no-build]
 #
-# Per round and proxy:
+# Per round and proxy (HAProxy and Weir measured back to back, which one first alternating by round):
 #   bulk   wrk -t1 -c8 -dD /16m through the proxy     -> MiB/s, proxy CPU seconds per GiB moved
 #   conns  wrk -t1 -c50 -dD -H 'Connection: close' /tiny -> connections/s, proxy CPU us per connection
 # Then, for Weir only: RSS per idle proxied connection pair (N idle client connections held open).
@@ -42,6 +42,7 @@ usage: bench/l4.sh [options]
   --rounds N        measured rounds (default $ROUNDS; env ROUNDS)
   --duration D      wrk duration per measured run (default $DURATION; env DURATION)
   --idle-conns N    idle connections held through Weir for the memory test (default $IDLE_CONNS; 0 = skip)
+  --only LIST       proxies to measure, comma-separated (default haproxy,nginx,weir; haproxy and weir required)
   --no-build        do not run 'mvn -q -o -DskipTests package'
 env: HAPROXY_SPLICE (forced|auto, default forced), WEIR_JAVA_OPTS, WEIR_EVENT_LOOPS (-> -Dweir.eventLoops=N), WARMUP (default $WARMUP), PAUSE
 EOF
@@ -55,6 +56,8 @@ while (($#)); do
         --duration=*) DURATION=${1#*=}; shift ;;
         --idle-conns) IDLE_CONNS=$2; shift 2 ;;
         --idle-conns=*) IDLE_CONNS=${1#*=}; shift ;;
+        --only) IFS=, read -r -a PROXIES <<< "$2"; shift 2 ;;
+        --only=*) IFS=, read -r -a PROXIES <<< "${1#*=}"; shift ;;
         --no-build) BUILD=0; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -66,6 +69,11 @@ source "$ROOT/bench/lib.sh"
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$ROUNDS'"
 [[ $IDLE_CONNS =~ ^[0-9]+$ ]] || die "--idle-conns must be a non-negative integer, got '$IDLE_CONNS'"
+for p in "${PROXIES[@]}"; do
+    [[ $p == haproxy || $p == nginx || $p == weir ]] || die "--only: expected haproxy, nginx or weir; got '$p'"
+done
+[[ " ${PROXIES[*]} " == *" haproxy "* && " ${PROXIES[*]} " == *" weir "* ]] || die "--only must name haproxy and weir: the targets compare them"
+measured() { [[ " ${PROXIES[*]} " == *" $1 "* ]]; }
 
 for tool in nginx haproxy wrk curl ss awk getconf java python3; do
     command -v "$tool" >/dev/null || die "'$tool' not found (apt-get install -y haproxy nginx wrk curl iproute2)"
@@ -181,7 +189,7 @@ wait_http backend "http://127.0.0.1:$BACKEND_PORT/tiny" 10
 
 haproxy -c -q -f "$OUT/haproxy.cfg" || die "haproxy rejected $OUT/haproxy.cfg"
 start haproxy haproxy -db -f "$OUT/haproxy.cfg"
-start nginx nginx -p "$OUT/nginx-proxy/" -e "$OUT/nginx-proxy/error.log" -c "$OUT/nginx-proxy.conf"
+measured nginx && start nginx nginx -p "$OUT/nginx-proxy/" -e "$OUT/nginx-proxy/error.log" -c "$OUT/nginx-proxy.conf"
 java_opts=()
 [[ -n $WEIR_JAVA_OPTS ]] && read -r -a java_opts <<< "$WEIR_JAVA_OPTS"
 [[ -n $WEIR_EVENT_LOOPS ]] && java_opts+=("-Dweir.eventLoops=$WEIR_EVENT_LOOPS")
@@ -243,41 +251,67 @@ done
 
 RESULTS=$OUT/results.tsv
 : > "$RESULTS"
+declare -A MIBS CPU_GIB ALL_GIB ERR_B CPS CPU_CONN ERR_C
+
+# bulk P ROUND: one bulk run through P; sets MIBS[P] CPU_GIB[P] ALL_GIB[P] ERR_B[P].
+bulk() {
+    local p=$1 round=$2 pid=${PID[$1]} fb t0 t1 m0 m1 read_b
+    sleep "$PAUSE"
+    fb="$OUT/wrk-$p-r$round-bulk.txt"
+    t0=$(cpu_ticks "$pid"); m0=$(machine_busy_ticks)
+    # shellcheck disable=SC2046
+    run_wrk "$fb" $(bulk_args "$DURATION" "$p")
+    t1=$(cpu_ticks "$pid"); m1=$(machine_busy_ticks)
+    read_b=$(to_bytes "$(awk '/ requests in / { print $(NF - 1) }' "$fb")")
+    [[ $read_b -gt 0 ]] || die "could not parse wrk output $fb: $(cat "$fb")"
+    MIBS[$p]=$(awk -v v="$(to_bytes "$(awk '/^Transfer\/sec:/ { print $2 }' "$fb")")" 'BEGIN { printf "%.0f", v / 1048576 }')
+    CPU_GIB[$p]=$(per_gib $((t1 - t0)) "$read_b")
+    ALL_GIB[$p]=$(per_gib $((m1 - m0)) "$read_b")
+    ERR_B[$p]=$(errors_of "$fb")
+}
+
+# conns P ROUND: one new-connection run through P; sets CPS[P] CPU_CONN[P] ERR_C[P].
+conns() {
+    local p=$1 round=$2 pid=${PID[$1]} fc t0 t1 reqs
+    sleep "$PAUSE"
+    fc="$OUT/wrk-$p-r$round-conn.txt"
+    t0=$(cpu_ticks "$pid")
+    # shellcheck disable=SC2046
+    run_wrk "$fc" $(conn_args "$DURATION" "$p")
+    t1=$(cpu_ticks "$pid")
+    reqs=$(awk '/ requests in / { print $1 }' "$fc")
+    [[ -n $reqs && $reqs -gt 0 ]] || die "could not parse wrk output $fc: $(cat "$fc")"
+    CPS[$p]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$fc")
+    CPU_CONN[$p]=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.1f", (n > 0) ? d * 1e6 / hz / n : 0 }')
+    ERR_C[$p]=$(errors_of "$fc")
+}
+
+# The order within a round: HAProxy and Weir side by side, which one first alternating by round, the
+# others after them. A slow stretch of a shared host then hits both halves of a pair alike, and the
+# report can compare them round by round as well as by their medians.
+round_order() {
+    local first=haproxy second=weir p
+    if (($1 % 2 == 0)); then first=weir; second=haproxy; fi
+    order=("$first" "$second")
+    for p in "${PROXIES[@]}"; do
+        if [[ $p != haproxy && $p != weir ]]; then order+=("$p"); fi
+    done
+}
+
 log "load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cpus"
 for ((round = 1; round <= ROUNDS; round++)); do
-    for p in "${PROXIES[@]}"; do
-        pid=${PID[$p]}
-        kill -0 "$pid" 2>/dev/null || die "$p (pid $pid) is no longer running; see ${OUT#"$ROOT"/}/$p.log"
-
-        sleep "$PAUSE"
-        fb="$OUT/wrk-$p-r$round-bulk.txt"
-        t0=$(cpu_ticks "$pid"); m0=$(machine_busy_ticks)
-        # shellcheck disable=SC2046
-        run_wrk "$fb" $(bulk_args "$DURATION" "$p")
-        t1=$(cpu_ticks "$pid"); m1=$(machine_busy_ticks)
-        read_b=$(to_bytes "$(awk '/ requests in / { print $(NF - 1) }' "$fb")")
-        mibs=$(awk -v v="$(to_bytes "$(awk '/^Transfer\/sec:/ { print $2 }' "$fb")")" 'BEGIN { printf "%.0f", v / 1048576 }')
-        cpu_gib=$(per_gib $((t1 - t0)) "$read_b")
-        all_gib=$(per_gib $((m1 - m0)) "$read_b")
-        err_b=$(errors_of "$fb")
-        [[ $read_b -gt 0 ]] || die "could not parse wrk output $fb: $(cat "$fb")"
-
-        sleep "$PAUSE"
-        fc="$OUT/wrk-$p-r$round-conn.txt"
-        t0=$(cpu_ticks "$pid")
-        # shellcheck disable=SC2046
-        run_wrk "$fc" $(conn_args "$DURATION" "$p")
-        t1=$(cpu_ticks "$pid")
-        reqs=$(awk '/ requests in / { print $1 }' "$fc")
-        cps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$fc")
-        cpu_conn=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.1f", (n > 0) ? d * 1e6 / hz / n : 0 }')
-        err_c=$(errors_of "$fc")
-        [[ -n $reqs && $reqs -gt 0 ]] || die "could not parse wrk output $fc: $(cat "$fc")"
-
-        kill -0 "$pid" 2>/dev/null || die "$p died during round $round; see ${OUT#"$ROOT"/}/$p.log"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$round" "$mibs" "$cpu_gib" "$err_b" "$cps" "$cpu_conn" "$err_c" "$all_gib" >> "$RESULTS"
+    round_order "$round"
+    for p in "${order[@]}"; do
+        kill -0 "${PID[$p]}" 2>/dev/null || die "$p (pid ${PID[$p]}) is no longer running; see ${OUT#"$ROOT"/}/$p.log"
+    done
+    for p in "${order[@]}"; do bulk "$p" "$round"; done
+    for p in "${order[@]}"; do conns "$p" "$round"; done
+    for p in "${order[@]}"; do
+        kill -0 "${PID[$p]}" 2>/dev/null || die "$p died during round $round; see ${OUT#"$ROOT"/}/$p.log"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$round" "${MIBS[$p]}" "${CPU_GIB[$p]}" "${ERR_B[$p]}" \
+            "${CPS[$p]}" "${CPU_CONN[$p]}" "${ERR_C[$p]}" "${ALL_GIB[$p]}" >> "$RESULTS"
         log "$(printf '%-8s round %s: %6s MiB/s %7s CPU s/GiB (machine %s)  %6s conn/s %7s CPU us/conn  errors %s/%s' \
-            "$p" "$round" "$mibs" "$cpu_gib" "$all_gib" "$cps" "$cpu_conn" "$err_b" "$err_c")"
+            "$p" "$round" "${MIBS[$p]}" "${CPU_GIB[$p]}" "${ALL_GIB[$p]}" "${CPS[$p]}" "${CPU_CONN[$p]}" "${ERR_B[$p]}" "${ERR_C[$p]}")"
     done
 done
 
@@ -286,7 +320,7 @@ IDLE_REPORT=
 if ((IDLE_CONNS > 0)); then
     wpid=${PID[weir]}
     # Only Weir is measured here; stop the others so their sockets do not count anywhere.
-    stop haproxy; stop nginx
+    stop haproxy; measured nginx && stop nginx
     have_jcmd=0; command -v jcmd >/dev/null && have_jcmd=1
     gc() { ((have_jcmd)) && jcmd "$wpid" GC.run >/dev/null 2>&1 || true; sleep 1; }
     upstream_of_weir() {
@@ -350,13 +384,15 @@ report() {
     function row(p, r, mibs, cg, eb, cps, cc, ec, ag) {
         printf "| %-7s | %-6s | %7.0f | %9.3f | %13.3f | %7.0f | %11.1f | %6s |\n", p, r, mibs, cg, ag, cps, cc, eb "/" ec
     }
-    { lines[$1] = lines[$1] $0 "\n"; for (c = 3; c <= 9; c++) col[$1, c] = col[$1, c] " " $c }
+    { lines[$1] = lines[$1] $0 "\n"; for (c = 3; c <= 9; c++) col[$1, c] = col[$1, c] " " $c
+      v[$1, $2, 3] = $3; v[$1, $2, 4] = $4; if ($2 > rounds) rounds = $2 }
     END {
         printf "| %-7s | %-6s | %7s | %9s | %13s | %7s | %11s | %6s |\n", "proxy", "round", "MiB/s", "CPU s/GiB", "all CPU s/GiB", "conn/s", "CPU us/conn", "errors"
         print  "|---------|--------|---------|-----------|---------------|---------|-------------|--------|"
         n = split("haproxy nginx weir", ps, " ")
         for (i = 1; i <= n; i++) {
             p = ps[i]
+            if (lines[p] == "") continue
             m = split(lines[p], ls, "\n")
             for (k = 1; k <= m; k++) if (ls[k] != "") { split(ls[k], f, "\t"); row(f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]) }
             for (c = 3; c <= 9; c++) med[p, c] = median(col[p, c])
@@ -369,6 +405,14 @@ report() {
             100 * (med["weir", 4] / med["haproxy", 4] - 1), (med["weir", 4] <= med["haproxy", 4]) ? "MET" : "NOT MET"
         printf "(not a target) whole machine CPU s/GiB during bulk, weir vs haproxy: %.3f vs %.3f (%+.1f%%)\n", med["weir", 9], med["haproxy", 9],
             100 * (med["weir", 9] / med["haproxy", 9] - 1)
+        # The same comparison round by round: each round measured the two back to back.
+        for (r = 1; r <= rounds; r++) {
+            tr = v["weir", r, 3] / v["haproxy", r, 3]; cr = v["weir", r, 4] / v["haproxy", r, 4]
+            tl = tl " " tr; cl = cl " " cr; tlist = tlist sprintf(" %+.0f%%", 100 * (tr - 1)); clist = clist sprintf(" %+.0f%%", 100 * (cr - 1))
+            if (tr >= 1) faster++; if (cr <= 1) cheaper++
+        }
+        printf "pairs (weir vs haproxy, same round): MiB/s%s; median %+.1f%%; weir at least as fast in %d of %d\n", tlist, 100 * (median(tl) - 1), faster, rounds
+        printf "pairs (weir vs haproxy, same round): CPU s/GiB%s; median %+.1f%%; weir at most as costly in %d of %d\n", clist, 100 * (median(cl) - 1), cheaper, rounds
         printf "(not a target) weir conn/s vs haproxy: %.0f vs %.0f; CPU us/conn %.1f vs %.1f\n", med["weir", 6], med["haproxy", 6], med["weir", 7], med["haproxy", 7]
     }' "$RESULTS"
 }
