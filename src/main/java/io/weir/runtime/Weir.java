@@ -515,6 +515,8 @@ public final class Weir implements AutoCloseable {
                     openConnections(), timeout.toMillis());
         }
         closeLoops();
+        // The last line of a run, so that an operator reading the log knows the stop was complete.
+        log.info("stopped");
         return clean;
     }
 
