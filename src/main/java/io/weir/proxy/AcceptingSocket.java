@@ -23,6 +23,11 @@ import java.util.function.Consumer;
 public final class AcceptingSocket {
 
     private Channel serverChannel;
+    /**
+     * On the server channel even without a cap: a reload can set one ({@link #limit}) on the socket it keeps, and
+     * the count must then include the connections already open.
+     */
+    private ConnectionLimiter limiter;
     /** Open downstream connections, for shutdown; a closed channel leaves the group by itself. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
@@ -51,13 +56,18 @@ public final class AcceptingSocket {
                         setUp.accept(ch);
                     }
                 });
-        if (config.maxConnections() > 0) {
-            // On the server channel: it counts where connections are accepted (see ConnectionLimiter).
-            bootstrap.handler(new ConnectionLimiter(config.maxConnections()));
-        }
+        // On the server channel: it counts where connections are accepted (see ConnectionLimiter).
+        limiter = new ConnectionLimiter(config.maxConnections());
+        bootstrap.handler(limiter);
         InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
         serverChannel = sockets.bindServer(bootstrap, transport, address);
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Caps the open connections at {@code max} from now on (0: no cap), on the socket as it is: a reload. */
+    public void limit(int max) {
+        Channel server = serverChannel;
+        server.eventLoop().execute(() -> limiter.setMax(server, max));
     }
 
     /** The listening socket (handed to a new Weir on upgrade). */

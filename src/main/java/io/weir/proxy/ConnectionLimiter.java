@@ -17,12 +17,46 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
-    private final int max;
-    /** Only touched on the server channel's event loop. */
+    /** 0: no cap (the limiter still counts, so that a cap set on reload knows what is open). */
+    private int max;
+    /** Only touched on the server channel's event loop, like {@link #max} and {@link #capped} after construction. */
     private int open;
+    /**
+     * This limiter turned accepting off. Only then does it turn it on again: a socket handed over on an upgrade
+     * starts with accepting off until Weir is ready, and that is not the limiter's to undo.
+     */
+    private boolean capped;
 
     public ConnectionLimiter(int max) {
         this.max = max;
+    }
+
+    /** A new cap for the connections accepted from now on (a reload); run on the server channel's loop. */
+    void setMax(Channel server, int max) {
+        this.max = max;
+        if (atCap()) {
+            cap(server);
+        } else {
+            uncap(server);
+        }
+    }
+
+    private boolean atCap() {
+        return max > 0 && open >= max;
+    }
+
+    private void cap(Channel server) {
+        if (!capped) {
+            capped = true;
+            server.config().setAutoRead(false);
+        }
+    }
+
+    private void uncap(Channel server) {
+        if (capped) {
+            capped = false;
+            server.config().setAutoRead(true);
+        }
     }
 
     @Override
@@ -39,8 +73,8 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
                     }
                 }
             });
-            if (open >= max) {
-                server.config().setAutoRead(false);
+            if (atCap()) {
+                cap(server);
             }
         }
         ctx.fireChannelRead(msg);
@@ -48,8 +82,8 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private void closed(Channel server) {
         open--;
-        if (open < max && !server.config().isAutoRead()) {
-            server.config().setAutoRead(true);
+        if (!atCap()) {
+            uncap(server);
         }
     }
 }

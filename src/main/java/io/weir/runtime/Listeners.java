@@ -134,14 +134,7 @@ final class Listeners {
             }
             return new Bound(config, address, null, null, tcp, null);
         } else if (config.protocol() == Protocol.HTTP) {
-            Router router = Router.compile(config.routes(), clusters, state);
-            metrics.watch(config.name(), router);
-            if (tls != null) {
-                tls.observeHandshakes(metrics.tlsHandshakes(config.name()));
-            }
-            HttpListenerContext context = new HttpListenerContext(config, transport, router, tls);
-            context.setObserver(observer);
-            context.setSticky(sticky);
+            HttpListenerContext context = httpContext(config, clusters, tls);
             HttpListener http = new HttpListener(context);
             InetSocketAddress address = http.bind(boss, workers, sockets);
             synchronized (this) {
@@ -153,6 +146,43 @@ final class Listeners {
             udp.observeFlows(connections);
             return new Bound(config, udp.bind(workers, sockets), null, null, null, udp);
         }
+    }
+
+    private HttpListenerContext httpContext(ListenerConfig config, ClusterManager clusters, ServerTls tls) {
+        Router router = Router.compile(config.routes(), clusters, state);
+        metrics.watch(config.name(), router);
+        if (tls != null) {
+            tls.observeHandshakes(metrics.tlsHandshakes(config.name()));
+        }
+        HttpListenerContext context = new HttpListenerContext(config, transport, router, tls);
+        context.setObserver(observer);
+        context.setSticky(sticky);
+        return context;
+    }
+
+    /**
+     * Whether {@code next} can be applied to the bound {@code listener} on its listening socket as it is: an http
+     * or tcp listener whose address and protocol stay. A udp listener's flows are bound to its socket's settings,
+     * so it is rebound instead.
+     */
+    static boolean reconfigurable(Bound listener, ListenerConfig next) {
+        return listener.config().listen().equals(next.listen()) && listener.config().protocol() == next.protocol()
+                && next.protocol() != Protocol.UDP;
+    }
+
+    /**
+     * Applies {@code next} to {@code listener} without closing its socket (see {@link #reconfigurable}): new
+     * connections get the new settings, open ones keep theirs. Returns the listener as it now stands, to
+     * {@link #put} in the old one's place.
+     */
+    Bound reconfigure(Bound listener, ListenerConfig next, ClusterManager clusters, ServerTls tls) {
+        if (listener.http() != null) {
+            HttpListenerContext context = httpContext(next, clusters, tls);
+            listener.http().reconfigure(context);
+            return new Bound(next, listener.address(), listener.http(), context, null, null);
+        }
+        listener.tcp().reconfigure(next, clusters);
+        return new Bound(next, listener.address(), null, null, listener.tcp(), null);
     }
 
     synchronized void put(Bound listener) {

@@ -3,6 +3,7 @@ package io.weir.runtime;
 import io.weir.cluster.Cluster;
 import io.weir.cluster.Endpoint;
 import io.weir.config.ConfigLoader;
+import io.weir.testing.RawHttp;
 import io.weir.testing.TestBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -252,6 +254,38 @@ class ReloadTest {
         assertThat(before.readLine()).isEqualTo("still here\n");
     }
 
+    @Test
+    void aTcpListenersChangedSettingsReachNewConnectionsOnTheSameSocket() throws Exception {
+        io.weir.testing.TcpBackend a = track(io.weir.testing.TcpBackend.named("a"));
+        String yaml = """
+                listeners:
+                  - name: db
+                    protocol: tcp
+                    listen: 127.0.0.1:0
+                    cluster: pg
+                    idle_timeout: %s
+                clusters:
+                  - name: pg
+                    endpoints: [ "%s" ]
+                """;
+        Weir weir = start(yaml.formatted("300s", a.address()));
+        int port = weir.address("db").getPort();
+        io.weir.testing.TcpClient before = track(io.weir.testing.TcpClient.connect(port));
+        assertThat(before.readLine()).isEqualTo("a\n");
+
+        assertThat(reload(weir, yaml.formatted("300ms", a.address())).ok()).isTrue();
+
+        // Port 0 again: a listener bound anew would have come back on another port.
+        assertThat(weir.address("db").getPort()).isEqualTo(port);
+        io.weir.testing.TcpClient after = track(io.weir.testing.TcpClient.connect(port));
+        assertThat(after.readLine()).isEqualTo("a\n");
+        after.socket().setSoTimeout(20_000);
+        assertThat(after.readUntilClosed()).as("closed by the new idle timeout").isEmpty();
+        // Idle for longer than the new timeout by now, the connection from before keeps its own.
+        before.send("still here\n");
+        assertThat(before.readLine()).isEqualTo("still here\n");
+    }
+
     /**
      * A request routed on the old config just before the swap picks from the old cluster, whose endpoints the
      * reload drains: the old cluster names its successor, where the request goes instead of failing with 503.
@@ -275,6 +309,73 @@ class ReloadTest {
     }
 
     /** The proof: a client sending request after request through reloads sees no failure, and sees the change. */
+    @Test
+    void changedListenerSettingsReachNewConnectionsOnTheSameSocketAndRefuseNone() throws Exception {
+        TestBackend a = track(TestBackend.named("a"));
+        String clusters = """
+                  - name: app
+                    endpoints: [ { address: %s } ]
+                """.formatted(a.address());
+        String before = config("", "      - cluster: app", clusters);
+        String after = config("    max_request_line: 100\n    request_header_timeout: 3s", "      - cluster: app", clusters);
+        Weir weir = start(before);
+        // Port 0: a listener bound again would come back on another port.
+        int port = weir.address("web").getPort();
+        String longRequest = "GET /" + "x".repeat(200) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+        RawHttp old = track(new RawHttp(port));
+        old.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(old.readResponse().status()).isEqualTo(200);
+
+        // A new connection for every request, all through the reloads: none may be refused or fail.
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger sent = new AtomicInteger();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        Thread load = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    int status = RawHttp.send(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status();
+                    if (status != 200) {
+                        failures.add("status " + status);
+                    }
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                }
+                sent.incrementAndGet();
+            }
+        }, "load");
+        load.start();
+        try {
+            for (int round = 0; round < 20; round++) {
+                int mark = sent.get();
+                ReloadResult result = reload(weir, round % 2 == 0 ? after : before);
+                assertThat(result.ok()).isTrue();
+                await().atMost(Duration.ofSeconds(20)).until(() -> sent.get() > mark + 5);
+            }
+        } finally {
+            stop.set(true);
+            load.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(weir.address("web").getPort()).isEqualTo(port);
+
+        // The last reload left `before`; now `after` again: a new connection gets its shorter request line...
+        assertThat(reload(weir, after).ok()).isTrue();
+        assertThat(RawHttp.send(port, longRequest).status()).isEqualTo(414);
+        // ...and the connection opened before any reload keeps the settings it started with.
+        old.write(longRequest);
+        assertThat(old.readResponse().status()).isEqualTo(200);
+
+        // A cap set on reload counts the connection already open: with max_connections 1, the next one waits.
+        assertThat(reload(weir, config("    max_connections: 1", "      - cluster: app", clusters)).ok()).isTrue();
+        RawHttp waiting = track(new RawHttp(port));
+        waiting.write("GET /waiting HTTP/1.1\r\nHost: x\r\n\r\n");
+        waiting.socket().setSoTimeout(500);
+        assertThatThrownBy(waiting::readResponse).isInstanceOf(SocketTimeoutException.class);
+        old.close();
+        waiting.socket().setSoTimeout(20_000);
+        assertThat(waiting.readResponse().status()).isEqualTo(200);
+    }
+
     @Test
     void reloadUnderLoadFailsNothing() throws Exception {
         TestBackend a = track(TestBackend.named("a"));

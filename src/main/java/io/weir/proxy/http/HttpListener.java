@@ -14,7 +14,8 @@ import java.net.InetSocketAddress;
 /** Binds an http listener and sets up the pipeline of each downstream connection it accepts. */
 public final class HttpListener {
 
-    private final HttpListenerContext context;
+    /** Swapped whole on a reload that changed the listener's settings; each new connection reads it once. */
+    private volatile HttpListenerContext context;
     private final AcceptingSocket socket = new AcceptingSocket();
 
     public HttpListener(HttpListenerContext context) {
@@ -25,6 +26,16 @@ public final class HttpListener {
         return context;
     }
 
+    /**
+     * A reload changed the listener's settings but not its address: connections accepted from now on get
+     * {@code next} (its timeouts, limits, TLS, HTTP/2 settings and routes), on the same listening socket, so no
+     * client is refused meanwhile. Connections already open keep the settings they started with.
+     */
+    public void reconfigure(HttpListenerContext next) {
+        context = next;
+        socket.limit(next.config().maxConnections());
+    }
+
     /** Binds and returns the bound address (the port is the real one when the config said 0). */
     public InetSocketAddress bind(EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
         return bind(boss, workers, ListenSockets.FRESH);
@@ -33,11 +44,13 @@ public final class HttpListener {
     /** As {@link #bind(EventLoopGroup, EventLoopGroup)}, taking the socket from {@code sockets} (an upgrade). */
     public InetSocketAddress bind(EventLoopGroup boss, EventLoopGroup workers, ListenSockets sockets)
             throws InterruptedException {
-        ListenerConfig config = context.config();
-        long headerTimeout = config.requestHeaderTimeout().toNanos();
-        long idleTimeout = config.idleTimeout().toNanos();
-        boolean http2 = config.http2().enabled();
-        return socket.bind(boss, workers, sockets, config, context.transport(), ch -> {
+        HttpListenerContext bound = context;
+        return socket.bind(boss, workers, sockets, bound.config(), bound.transport(), ch -> {
+            HttpListenerContext context = this.context;
+            ListenerConfig config = context.config();
+            long headerTimeout = config.requestHeaderTimeout().toNanos();
+            long idleTimeout = config.idleTimeout().toNanos();
+            boolean http2 = config.http2().enabled();
             ChannelPipeline p = ch.pipeline();
             if (context.tls() != null) {
                 // Replaced by the SslHandler for the certificate the client's SNI names.

@@ -32,6 +32,17 @@ public final class TcpListener {
         context = TcpListenerContext.of(c.config(), c.transport(), clusters, c.observer());
     }
 
+    /**
+     * A reload changed the listener's settings but not its address: connections accepted from now on get
+     * {@code next} (its timeouts, limits, SNI routes, PROXY protocol settings) on the same listening socket, so no
+     * client is refused meanwhile. Connections already open keep what they started with.
+     */
+    public void reconfigure(ListenerConfig next, ClusterManager clusters) {
+        TcpListenerContext c = context;
+        context = TcpListenerContext.of(next, c.transport(), clusters, c.observer());
+        socket.limit(next.maxConnections());
+    }
+
     /** Reports each connection as it ends (the L4 access log); set before {@link #bind}. */
     public void observeConnections(ConnectionObserver observer) {
         TcpListenerContext c = context;
