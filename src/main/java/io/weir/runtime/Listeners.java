@@ -160,19 +160,15 @@ final class Listeners {
         return context;
     }
 
-    /**
-     * Whether {@code next} can be applied to the bound {@code listener} on its listening socket as it is: an http
-     * or tcp listener whose address and protocol stay. A udp listener's flows are bound to its socket's settings,
-     * so it is rebound instead.
-     */
+    /** Whether {@code next} can be applied to the bound {@code listener} on its socket as it is: same address, same protocol. */
     static boolean reconfigurable(Bound listener, ListenerConfig next) {
-        return listener.config().listen().equals(next.listen()) && listener.config().protocol() == next.protocol()
-                && next.protocol() != Protocol.UDP;
+        return listener.config().listen().equals(next.listen()) && listener.config().protocol() == next.protocol();
     }
 
     /**
      * Applies {@code next} to {@code listener} without closing its socket (see {@link #reconfigurable}): new
-     * connections get the new settings, open ones keep theirs. Returns the listener as it now stands, to
+     * connections get the new settings, open ones keep theirs (a udp listener's open flows take its new
+     * {@code idle_timeout} and {@code max_flows}). Returns the listener as it now stands, to
      * {@link #put} in the old one's place.
      */
     Bound reconfigure(Bound listener, ListenerConfig next, ClusterManager clusters, ServerTls tls) {
@@ -181,8 +177,12 @@ final class Listeners {
             listener.http().reconfigure(context);
             return new Bound(next, listener.address(), listener.http(), context, null, null);
         }
-        listener.tcp().reconfigure(next, clusters);
-        return new Bound(next, listener.address(), null, null, listener.tcp(), null);
+        if (listener.tcp() != null) {
+            listener.tcp().reconfigure(next, clusters);
+            return new Bound(next, listener.address(), null, null, listener.tcp(), null);
+        }
+        listener.udp().reconfigure(next, clusters);
+        return new Bound(next, listener.address(), null, null, null, listener.udp());
     }
 
     synchronized void put(Bound listener) {

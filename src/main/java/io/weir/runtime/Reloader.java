@@ -25,10 +25,10 @@ import java.util.Set;
  * objects, unchanged endpoints of changed ones reused), listeners that are new or move to a new address are
  * bound. If any of that fails, what was bound is unbound and nothing else has changed. Then the swap: http
  * listeners get a router compiled against the new clusters (connections read it per request, so requests in
- * flight finish on the old one), tcp and udp listeners new connections' clusters; http and tcp listeners whose
- * other settings changed (TLS, timeouts, limits) get them for new connections on the socket they have, while a
- * listener whose protocol changed on the same address, or a udp listener, is bound again; removed listeners
- * unbind, their open connections finishing; health checks restart for rebuilt clusters; endpoints no
+ * flight finish on the old one), tcp and udp listeners new connections' clusters; listeners whose other settings
+ * changed (TLS, timeouts, limits) get them for new connections on the socket they have, while a listener whose
+ * protocol changed on the same address is bound again; removed listeners unbind, their open connections
+ * finishing; health checks restart for rebuilt clusters; endpoints no
  * longer configured are drained within their cluster's {@code drain_timeout}, not cut.
  */
 final class Reloader {
@@ -118,7 +118,7 @@ final class Reloader {
                 changes.add("listener " + l.name() + ": settings changed (on the same socket)");
                 continue;
             }
-            // Same address, another kind of socket (or udp): a short gap is unavoidable without SO_REUSEPORT.
+            // Same address, another protocol: a short gap is unavoidable without SO_REUSEPORT.
             listeners.remove(l.name());
             previous.unbind();
             try {

@@ -34,8 +34,9 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private volatile Cluster cluster;
     private final Transport transport;
-    private final long idleTimeoutNanos;
-    private final int maxFlows;
+    /** Both only touched on the listener's event loop once it is bound (see {@link #setLimits}). */
+    private long idleTimeoutNanos;
+    private int maxFlows;
     /** Access order: get() moves a flow to the tail. */
     private final LinkedHashMap<InetSocketAddress, UdpFlow> flows = new LinkedHashMap<>(64, 0.75f, true);
     private Channel listener;
@@ -73,13 +74,37 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
         return evictions;
     }
 
+    /**
+     * A reload's new {@code idle_timeout} and {@code max_flows}, for the flows open now as for new ones: an idle
+     * flow expires by the new timeout, and a table above the new size shrinks as new flows evict the oldest.
+     */
+    void setLimits(long idleTimeoutNanos, int maxFlows) {
+        Channel bound = listener;
+        if (bound == null) {
+            this.idleTimeoutNanos = idleTimeoutNanos;
+            this.maxFlows = maxFlows;
+            return;
+        }
+        bound.eventLoop().execute(() -> {
+            this.idleTimeoutNanos = idleTimeoutNanos;
+            this.maxFlows = maxFlows;
+            if (sweeper != null && sweeper.cancel(false)) {
+                sweep(bound);
+            }
+        });
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         listener = ctx.channel();
+        sweep(listener);
+        ctx.fireChannelActive();
+    }
+
+    private void sweep(Channel bound) {
         // Expiry is checked a few times per timeout: a flow lives at most a quarter longer than its timeout.
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleTimeoutNanos / 4);
-        sweeper = ctx.executor().scheduleAtFixedRate(this::expire, period, period, TimeUnit.NANOSECONDS);
-        ctx.fireChannelActive();
+        sweeper = bound.eventLoop().scheduleAtFixedRate(this::expire, period, period, TimeUnit.NANOSECONDS);
     }
 
     @Override

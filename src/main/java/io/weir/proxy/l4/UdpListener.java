@@ -16,7 +16,7 @@ import java.net.InetSocketAddress;
  */
 public final class UdpListener {
 
-    private final ListenerConfig config;
+    private volatile ListenerConfig config;
     private final Transport transport;
     private final UdpFlowTable flows;
     private Channel channel;
@@ -52,6 +52,17 @@ public final class UdpListener {
     /** After a reload that kept this listener's config: new flows pick from {@code clusters}' cluster. */
     public void update(ClusterManager clusters) {
         flows.setCluster(clusters.require(config.cluster().orElseThrow()));
+    }
+
+    /**
+     * A reload changed the listener's settings but not its address: new flows go to {@code next}'s cluster, and
+     * its {@code idle_timeout} and {@code max_flows} apply from now on, on the same socket. Flows open now go on,
+     * as they would across a reload that left the listener alone.
+     */
+    public void reconfigure(ListenerConfig next, ClusterManager clusters) {
+        config = next;
+        flows.setCluster(clusters.require(next.cluster().orElseThrow()));
+        flows.setLimits(next.idleTimeout().toNanos(), next.maxFlows());
     }
 
     /** Flows open now. */

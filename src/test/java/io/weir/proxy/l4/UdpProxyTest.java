@@ -7,6 +7,7 @@ import io.weir.testing.UdpEchoServer;
 import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -14,6 +15,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,6 +136,28 @@ class UdpProxyTest {
         String[] later = ask(c, weir, "back");
         assertThat(later[2]).isEqualTo("back");
         assertThat(later[1]).as("a new flow, a new upstream socket").isNotEqualTo(first[1]);
+    }
+
+    @Test
+    void aReloadThatChangesTheSettingsKeepsTheSocketAndItsFlows(@TempDir Path dir) throws Exception {
+        UdpEchoServer a = backend("a");
+        WeirHarness weir = start("", a);
+        int port = weir.port("dns");
+        DatagramSocket c = client();
+        String[] first = ask(c, weir, "hello");
+        Path file = dir.resolve("weir.yaml");
+
+        Files.writeString(file, yaml("max_flows: 10\n", "", a));
+        assertThat(weir.weir().reload(file).ok()).isTrue();
+        // Port 0: a socket bound anew would have come back on another port, and without the flow.
+        assertThat(weir.port("dns")).isEqualTo(port);
+        assertThat(ask(c, weir, "again")).as("the same flow, on its upstream socket")
+                .containsExactly("a", first[1], "again");
+
+        // The new idle timeout applies to the flow already open.
+        Files.writeString(file, yaml("idle_timeout: 200ms\n", "", a));
+        assertThat(weir.weir().reload(file).ok()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> weir.weir().udpListener("dns").flows() == 0);
     }
 
     @Test
