@@ -85,6 +85,14 @@ class ReloadTest {
                 """.formatted(routes, listenerExtra, clusters);
     }
 
+    /** Cluster "app" with {@code backend} as its one endpoint. */
+    private static String oneEndpoint(TestBackend backend) {
+        return """
+                  - name: app
+                    endpoints: [ { address: %s } ]
+                """.formatted(backend.address());
+    }
+
     @Test
     void anInvalidFileChangesNothingAndEveryErrorIsReported() throws Exception {
         TestBackend a = track(TestBackend.named("a"));
@@ -149,10 +157,7 @@ class ReloadTest {
     @Test
     void listenersAreAddedAndRemoved() throws Exception {
         TestBackend a = track(TestBackend.named("a"));
-        String clusters = """
-                  - name: app
-                    endpoints: [ { address: %s } ]
-                """.formatted(a.address());
+        String clusters = oneEndpoint(a);
         Weir weir = start(config("", "      - cluster: app", clusters));
         int webPort = weir.address("web").getPort();
 
@@ -226,37 +231,9 @@ class ReloadTest {
     }
 
     @Test
-    void aTcpListenerTakesTheRebuiltClusterForNewConnectionsAndKeepsOpenOnes() throws Exception {
+    void aTcpListenerGivesNewConnectionsTheRebuiltClusterAndNewSettingsAndKeepsOpenOnes() throws Exception {
         io.weir.testing.TcpBackend a = track(io.weir.testing.TcpBackend.named("a"));
         io.weir.testing.TcpBackend b = track(io.weir.testing.TcpBackend.named("b"));
-        String yaml = """
-                listeners:
-                  - name: db
-                    protocol: tcp
-                    listen: 127.0.0.1:0
-                    cluster: pg
-                clusters:
-                  - name: pg
-                    drain_timeout: 5s
-                    endpoints: [ "%s" ]
-                """;
-        Weir weir = start(yaml.formatted(a.address()));
-        int port = weir.address("db").getPort();
-        io.weir.testing.TcpClient before = track(io.weir.testing.TcpClient.connect(port));
-        assertThat(before.readLine()).isEqualTo("a\n");
-
-        assertThat(reload(weir, yaml.formatted(b.address())).ok()).isTrue();
-
-        assertThat(weir.address("db").getPort()).isEqualTo(port);
-        io.weir.testing.TcpClient after = track(io.weir.testing.TcpClient.connect(port));
-        assertThat(after.readLine()).isEqualTo("b\n");
-        before.send("still here\n");
-        assertThat(before.readLine()).isEqualTo("still here\n");
-    }
-
-    @Test
-    void aTcpListenersChangedSettingsReachNewConnectionsOnTheSameSocket() throws Exception {
-        io.weir.testing.TcpBackend a = track(io.weir.testing.TcpBackend.named("a"));
         String yaml = """
                 listeners:
                   - name: db
@@ -266,6 +243,7 @@ class ReloadTest {
                     idle_timeout: %s
                 clusters:
                   - name: pg
+                    drain_timeout: 5s
                     endpoints: [ "%s" ]
                 """;
         Weir weir = start(yaml.formatted("300s", a.address()));
@@ -273,17 +251,24 @@ class ReloadTest {
         io.weir.testing.TcpClient before = track(io.weir.testing.TcpClient.connect(port));
         assertThat(before.readLine()).isEqualTo("a\n");
 
-        assertThat(reload(weir, yaml.formatted("300ms", a.address())).ok()).isTrue();
+        assertThat(reload(weir, yaml.formatted("300s", b.address())).ok()).isTrue();
 
-        // Port 0 again: a listener bound anew would have come back on another port.
         assertThat(weir.address("db").getPort()).isEqualTo(port);
         io.weir.testing.TcpClient after = track(io.weir.testing.TcpClient.connect(port));
-        assertThat(after.readLine()).isEqualTo("a\n");
-        after.socket().setSoTimeout(20_000);
-        assertThat(after.readUntilClosed()).as("closed by the new idle timeout").isEmpty();
-        // Idle for longer than the new timeout by now, the connection from before keeps its own.
+        assertThat(after.readLine()).isEqualTo("b\n");
         before.send("still here\n");
         assertThat(before.readLine()).isEqualTo("still here\n");
+
+        // A changed setting: port 0 again, so a listener bound anew would have come back on another port.
+        assertThat(reload(weir, yaml.formatted("300ms", b.address())).ok()).isTrue();
+        assertThat(weir.address("db").getPort()).isEqualTo(port);
+        io.weir.testing.TcpClient shortLived = track(io.weir.testing.TcpClient.connect(port));
+        assertThat(shortLived.readLine()).isEqualTo("b\n");
+        shortLived.socket().setSoTimeout(20_000);
+        assertThat(shortLived.readUntilClosed()).as("closed by the new idle timeout").isEmpty();
+        // Idle for longer than the new timeout by now, the connections from before keep their own.
+        before.send("and here\n");
+        assertThat(before.readLine()).isEqualTo("and here\n");
     }
 
     /**
@@ -308,14 +293,10 @@ class ReloadTest {
         assertThat(replacement.current()).isSameAs(replacement);
     }
 
-    /** The proof: a client sending request after request through reloads sees no failure, and sees the change. */
     @Test
     void changedListenerSettingsReachNewConnectionsOnTheSameSocketAndRefuseNone() throws Exception {
         TestBackend a = track(TestBackend.named("a"));
-        String clusters = """
-                  - name: app
-                    endpoints: [ { address: %s } ]
-                """.formatted(a.address());
+        String clusters = oneEndpoint(a);
         String before = config("", "      - cluster: app", clusters);
         String after = config("    max_request_line: 100\n    request_header_timeout: 3s", "      - cluster: app", clusters);
         Weir weir = start(before);
@@ -376,6 +357,7 @@ class ReloadTest {
         assertThat(waiting.readResponse().status()).isEqualTo(200);
     }
 
+    /** The proof: a client sending request after request through reloads sees no failure, and sees the change. */
     @Test
     void reloadUnderLoadFailsNothing() throws Exception {
         TestBackend a = track(TestBackend.named("a"));
