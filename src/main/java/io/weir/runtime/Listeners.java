@@ -160,7 +160,7 @@ final class Listeners {
         return context;
     }
 
-    /** Whether {@code next} can be applied to the bound {@code listener} on its socket as it is: same address, same protocol. */
+    /** Whether {@code next} can be applied to the bound {@code listener} on its socket: same address and protocol. */
     static boolean reconfigurable(Bound listener, ListenerConfig next) {
         return listener.config().listen().equals(next.listen()) && listener.config().protocol() == next.protocol();
     }

@@ -55,7 +55,7 @@ final class Reloader {
         Map<String, ListenerConfig> wanted = byName(next.listeners());
         // Bound aside first: new listeners, and changed ones on a new address (both can be up at once).
         Map<String, Listeners.Bound> fresh = new LinkedHashMap<>();
-        List<ListenerConfig> rebindInPlace = new ArrayList<>();
+        List<ListenerConfig> settingsChanged = new ArrayList<>();
         Map<String, io.weir.tls.ServerTls> tls = new java.util.HashMap<>();
         List<ListenerConfig> update = new ArrayList<>();
         ListenerConfig binding = null;
@@ -74,7 +74,7 @@ final class Reloader {
                 } else {
                     // A certificate that cannot be read refuses the reload here, before anything changed.
                     tls.put(l.name(), l.protocol() == io.weir.config.Protocol.HTTP ? listeners.tlsFor(l) : null);
-                    rebindInPlace.add(l);
+                    settingsChanged.add(l);
                 }
             }
         } catch (Exception e) {
@@ -110,7 +110,7 @@ final class Reloader {
             }
             listeners.put(bound);
         });
-        for (ListenerConfig l : rebindInPlace) {
+        for (ListenerConfig l : settingsChanged) {
             Listeners.Bound previous = listeners.get(l.name());
             if (Listeners.reconfigurable(previous, l)) {
                 // The listening socket stays: new connections get the new settings, and none is refused meanwhile.

@@ -298,7 +298,8 @@ class ReloadTest {
         TestBackend a = track(TestBackend.named("a"));
         String clusters = oneEndpoint(a);
         String before = config("", "      - cluster: app", clusters);
-        String after = config("    max_request_line: 100\n    request_header_timeout: 3s", "      - cluster: app", clusters);
+        String after = config("    max_request_line: 100\n    request_header_timeout: 3s", "      - cluster: app",
+                clusters);
         Weir weir = start(before);
         // Port 0: a listener bound again would come back on another port.
         int port = weir.address("web").getPort();
