@@ -1,5 +1,6 @@
 package io.weir.tls;
 
+import io.weir.testing.RawHttp;
 import io.weir.testing.SocketTest;
 import io.weir.testing.TestBackend;
 import io.weir.testing.WeirHarness;
@@ -148,6 +149,43 @@ class TlsTerminationTest extends SocketTest {
             byte[] head = open.getInputStream().readNBytes(12);
             assertThat(new String(head, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
         }
+    }
+
+    @Test
+    void aReloadThatTurnsTlsOnServesNewConnectionsOverTlsOnTheSamePortAndOpenOnesCarryOn(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        TestBackend backend = track(TestBackend.named("b"));
+        String yaml = """
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                %s
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    endpoints: [ "%s" ]
+                """;
+        WeirHarness weir = track(WeirHarness.start(yaml.formatted("", backend.address())));
+        int port = weir.port();
+        RawHttp plain = track(new RawHttp(port));
+        plain.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(plain.readResponse().status()).isEqualTo(200);
+
+        Path file = dir.resolve("weir.yaml");
+        Files.writeString(file, yaml.formatted("""
+                    tls:
+                      certificates: [ { cert: %1$s/a.pem, key: %1$s/a.key } ]
+                """.formatted(TLS), backend.address()));
+        assertThat(weir.weir().reload(file).ok()).isTrue();
+
+        // Port 0: a listener bound anew would have come back on another port.
+        assertThat(weir.port()).isEqualTo(port);
+        assertThat(serverCertificateFor(trustingTestCa(), port, "a.example.com")).isEqualTo("CN=a.example.com");
+        // The connection opened before the reload goes on in plain HTTP.
+        plain.write("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(plain.readResponse().status()).isEqualTo(200);
+        assertThat(backend.last().headers().get("x-forwarded-proto")).isEqualTo("http");
     }
 
     private static String serverCertificateFor(SSLContext ctx, int port, String sni) throws Exception {
