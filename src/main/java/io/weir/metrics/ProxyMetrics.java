@@ -53,6 +53,8 @@ public final class ProxyMetrics implements RequestObserver {
     /** listener → route → meters for that route. */
     private final ConcurrentMap<String, ConcurrentMap<String, RouteMeters>> byRoute = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, Counter>> byProtocol = new ConcurrentHashMap<>();
+    /** By listener and route ({@code listener + "\0" + route}). */
+    private final ConcurrentMap<String, RefusalCount> rateLimited = new ConcurrentHashMap<>();
 
     public ProxyMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -185,10 +187,34 @@ public final class ProxyMetrics implements RequestObserver {
     public void watch(String listener, Router router) {
         for (Route route : router.routes()) {
             if (route.rateLimiter() != null) {
-                FunctionCounter.builder("weir.rate.limited", route.rateLimiter(), RateLimiter::limited)
-                        .description("requests refused with 429 by the route's rate limit")
-                        .tags("listener", listener, "route", route.name()).register(registry);
+                rateLimited.computeIfAbsent(listener + "\0" + route.name(), k -> {
+                    RefusalCount count = new RefusalCount();
+                    FunctionCounter.builder("weir.rate.limited", count, RefusalCount::total)
+                            .description("requests refused with 429 by the route's rate limit")
+                            .tags("listener", listener, "route", route.name()).register(registry);
+                    return count;
+                }).follow(route.rateLimiter());
             }
+        }
+    }
+
+    /**
+     * A route's refusals across reloads. A reload keeps a route's limiter while its {@code rate_limit} stays the
+     * same; one that changed it brings a new limiter, counting from 0, and the counter must not fall back.
+     */
+    private static final class RefusalCount {
+        private long before;
+        private RateLimiter current;
+
+        synchronized void follow(RateLimiter next) {
+            if (current != null && current != next) {
+                before += current.limited();
+            }
+            current = next;
+        }
+
+        synchronized double total() {
+            return before + current.limited();
         }
     }
 

@@ -47,9 +47,11 @@ final class Listeners {
         }
 
         /** Points the listener at {@code clusters} (its config unchanged except, for http, the routes). */
-        void update(ListenerConfig next, ClusterManager clusters, StateStore state) {
+        void update(ListenerConfig next, ClusterManager clusters, StateStore state, ProxyMetrics metrics) {
             if (context != null) {
-                context.setRouter(Router.compile(next.routes(), clusters, state));
+                Router router = Router.compile(next.routes(), clusters, state, context.router());
+                metrics.watch(next.name(), router);
+                context.setRouter(router);
             } else if (tcp != null) {
                 tcp.update(clusters);
             } else {
@@ -134,7 +136,7 @@ final class Listeners {
             }
             return new Bound(config, address, null, null, tcp, null);
         } else if (config.protocol() == Protocol.HTTP) {
-            HttpListenerContext context = httpContext(config, clusters, tls);
+            HttpListenerContext context = httpContext(config, clusters, tls, null);
             HttpListener http = new HttpListener(context);
             InetSocketAddress address = http.bind(boss, workers, sockets);
             synchronized (this) {
@@ -148,8 +150,10 @@ final class Listeners {
         }
     }
 
-    private HttpListenerContext httpContext(ListenerConfig config, ClusterManager clusters, ServerTls tls) {
-        Router router = Router.compile(config.routes(), clusters, state);
+    /** {@code previous}: the listener's context before a reload, whose rate limiters carry over; null when new. */
+    private HttpListenerContext httpContext(ListenerConfig config, ClusterManager clusters, ServerTls tls,
+                                            HttpListenerContext previous) {
+        Router router = Router.compile(config.routes(), clusters, state, previous == null ? null : previous.router());
         metrics.watch(config.name(), router);
         if (tls != null) {
             tls.observeHandshakes(metrics.tlsHandshakes(config.name()));
@@ -173,7 +177,7 @@ final class Listeners {
      */
     Bound reconfigure(Bound listener, ListenerConfig next, ClusterManager clusters, ServerTls tls) {
         if (listener.http() != null) {
-            HttpListenerContext context = httpContext(next, clusters, tls);
+            HttpListenerContext context = httpContext(next, clusters, tls, listener.context());
             listener.http().reconfigure(context);
             return new Bound(next, listener.address(), listener.http(), context, null, null);
         }
@@ -183,6 +187,11 @@ final class Listeners {
         }
         listener.udp().reconfigure(next, clusters);
         return new Bound(next, listener.address(), null, null, null, listener.udp());
+    }
+
+    /** After a reload that left {@code listener}'s settings as they were: see {@link Bound#update}. */
+    void update(Bound listener, ListenerConfig next, ClusterManager clusters) {
+        listener.update(next, clusters, state, metrics);
     }
 
     synchronized void put(Bound listener) {

@@ -98,7 +98,7 @@ final class Reloader {
         }
         weir.swapped(next, after);
         for (ListenerConfig l : update) {
-            listeners.get(l.name()).update(l, after, listeners.state());
+            listeners.update(listeners.get(l.name()), l, after);
             if (!old.get(l.name()).routes().equals(l.routes())) {
                 changes.add("listener " + l.name() + ": routes changed");
             }

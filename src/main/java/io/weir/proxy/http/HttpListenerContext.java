@@ -41,7 +41,7 @@ public final class HttpListenerContext {
         return trustedProxies;
     }
 
-    Router router() {
+    public Router router() {
         return router;
     }
 

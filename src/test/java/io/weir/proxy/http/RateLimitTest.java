@@ -6,10 +6,13 @@ import io.weir.testing.SocketTest;
 import io.weir.testing.TestBackend;
 import io.weir.testing.WeirHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +23,11 @@ class RateLimitTest extends SocketTest {
 
     private WeirHarness weir(String rateLimit) throws Exception {
         backend = track(TestBackend.named("app"));
-        return track(WeirHarness.start("""
+        return track(WeirHarness.start(yaml(rateLimit)));
+    }
+
+    private String yaml(String rateLimit) {
+        return """
                 admin: { listen: 127.0.0.1:0 }
                 listeners:
                   - name: web
@@ -32,7 +39,7 @@ class RateLimitTest extends SocketTest {
                 clusters:
                   - name: app
                     endpoints: [ %s ]
-                """.formatted(rateLimit, backend.address())));
+                """.formatted(rateLimit, backend.address());
     }
 
     private static RawHttp.Response get(WeirHarness weir, String headers) throws Exception {
@@ -63,6 +70,30 @@ class RateLimitTest extends SocketTest {
         }
         assertThat(backend.received()).hasSize(3);
         assertThat(metrics(weir)).contains("weir_rate_limited_total{listener=\"web\",route=\"api\"} 3.0");
+    }
+
+    @Test
+    void aReloadKeepsAnUnchangedLimitsBucketsAndTheCountGoesOnThroughAChangedOne(@TempDir Path dir)
+            throws Exception {
+        WeirHarness weir = weir("{ rate: 1/m, burst: 2 }");
+        assertThat(get(weir, "").status()).isEqualTo(200);
+        assertThat(get(weir, "").status()).isEqualTo(200);
+        assertThat(get(weir, "").status()).isEqualTo(429);
+        Path file = dir.resolve("weir.yaml");
+
+        // The same limit: the client's bucket is still empty after the reload, not full again.
+        Files.writeString(file, yaml("{ rate: 1/m, burst: 2 }"));
+        assertThat(weir.weir().reload(file).ok()).isTrue();
+        assertThat(get(weir, "").status()).isEqualTo(429);
+        assertThat(metrics(weir)).contains("weir_rate_limited_total{listener=\"web\",route=\"api\"} 2.0");
+
+        // A changed limit starts with full buckets, and the route's count of refusals goes on from 2.
+        Files.writeString(file, yaml("{ rate: 1/m, burst: 1 }"));
+        assertThat(weir.weir().reload(file).ok()).isTrue();
+        assertThat(get(weir, "").status()).isEqualTo(200);
+        assertThat(get(weir, "").status()).isEqualTo(429);
+        assertThat(metrics(weir)).contains("weir_rate_limited_total{listener=\"web\",route=\"api\"} 3.0");
+        assertThat(backend.received()).hasSize(3);
     }
 
     @Test

@@ -36,6 +36,11 @@ public final class RateLimiter {
                 routeName);
     }
 
+    /** Whether {@link #of} would build the same limiter from {@code config} and {@code store}: a reload keeps it. */
+    boolean sameAs(RateLimitConfig config, StateStore store) {
+        return this.config.equals(config) && shared == (config.scope() == RateLimitConfig.Scope.GLOBAL ? store : null);
+    }
+
     /** Whether its buckets are in the shared store: {@link #checkShared} then, not {@link #check}. */
     public boolean isShared() {
         return shared != null;

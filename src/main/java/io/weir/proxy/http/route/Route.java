@@ -1,7 +1,6 @@
 package io.weir.proxy.http.route;
 
 import io.weir.config.RouteConfig;
-import io.weir.state.StateStore;
 
 import java.util.List;
 
@@ -14,9 +13,10 @@ public final class Route {
     private final RateLimiter rateLimiter;
     private final boolean leavesResponsesAlone;
 
-    Route(RouteConfig config, List<RequestMatcher> matchers, RouteAction action, StateStore store) {
+    /** @param rateLimiter the route's limiter, for its {@code rate_limit}; null when it has none */
+    Route(RouteConfig config, List<RequestMatcher> matchers, RouteAction action, RateLimiter rateLimiter) {
         this.config = config;
-        this.rateLimiter = config.rateLimit().map(r -> RateLimiter.of(r, config.name(), store)).orElse(null);
+        this.rateLimiter = rateLimiter;
         this.matchers = matchers.toArray(RequestMatcher[]::new);
         this.action = action;
         this.leavesResponsesAlone = config.responseHeaders().isEmpty() && config.compression().isEmpty();

@@ -2,6 +2,7 @@ package io.weir.proxy.http.route;
 
 import io.weir.cluster.Cluster;
 import io.weir.cluster.ClusterManager;
+import io.weir.config.RateLimitConfig;
 import io.weir.config.RouteConfig;
 
 import io.weir.state.StateStore;
@@ -24,11 +25,36 @@ public final class Router {
 
     /** @param store where {@code scope: global} rate limits keep their buckets; null = in this node */
     public static Router compile(List<RouteConfig> configs, ClusterManager clusters, StateStore store) {
+        return compile(configs, clusters, store, null);
+    }
+
+    /**
+     * As {@link #compile(List, ClusterManager, StateStore)}, on a reload: a route whose name and
+     * {@code rate_limit} are the same as in {@code previous} keeps its limiter, so its buckets (what each client
+     * has left) and its count of refusals go on instead of starting again with every reload.
+     */
+    public static Router compile(List<RouteConfig> configs, ClusterManager clusters, StateStore store,
+                                 Router previous) {
         List<Route> routes = new ArrayList<>();
         for (RouteConfig config : configs) {
-            routes.add(new Route(config, Matchers.compile(config.match()), actionOf(config, clusters), store));
+            RateLimiter limiter = config.rateLimit().map(r -> {
+                RateLimiter kept = previous == null ? null : previous.limiter(config.name(), r, store);
+                return kept != null ? kept : RateLimiter.of(r, config.name(), store);
+            }).orElse(null);
+            routes.add(new Route(config, Matchers.compile(config.match()), actionOf(config, clusters), limiter));
         }
         return new Router(routes);
+    }
+
+    /** The limiter of the route named {@code name}, if it limits as {@code config} says with {@code store}. */
+    private RateLimiter limiter(String name, RateLimitConfig config, StateStore store) {
+        for (Route route : routes) {
+            RateLimiter limiter = route.rateLimiter();
+            if (route.name().equals(name) && limiter != null && limiter.sameAs(config, store)) {
+                return limiter;
+            }
+        }
+        return null;
     }
 
     private static RouteAction actionOf(RouteConfig config, ClusterManager clusters) {
