@@ -39,10 +39,17 @@ final class Listeners {
         void unbind() {
             if (http != null) {
                 http.unbind();
+                stopWatchingCertificates();
             } else if (tcp != null) {
                 tcp.unbind();
             } else {
                 udp.unbind();
+            }
+        }
+
+        void stopWatchingCertificates() {
+            if (context != null && context.tls() != null) {
+                context.tls().stopWatching();
             }
         }
 
@@ -179,6 +186,7 @@ final class Listeners {
         if (listener.http() != null) {
             HttpListenerContext context = httpContext(next, clusters, tls, listener.context());
             listener.http().reconfigure(context);
+            listener.stopWatchingCertificates();
             return new Bound(next, listener.address(), listener.http(), context, null, null);
         }
         if (listener.tcp() != null) {

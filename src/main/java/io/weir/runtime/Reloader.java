@@ -80,6 +80,7 @@ final class Reloader {
         } catch (Exception e) {
             // Netty's sync() rethrows a failed bind's IOException unchecked-style, hence Exception.
             fresh.values().forEach(Listeners.Bound::unbind);
+            tls.values().stream().filter(Objects::nonNull).forEach(io.weir.tls.ServerTls::stopWatching);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }

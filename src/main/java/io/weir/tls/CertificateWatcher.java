@@ -28,7 +28,7 @@ public final class CertificateWatcher implements AutoCloseable {
         return t;
     });
 
-    /** Starts watching the files of {@code tls}. */
+    /** Starts watching the files of {@code tls}, until {@link ServerTls#stopWatching}. */
     public void watch(ServerTls tls) {
         List<Path> files = new ArrayList<>();
         tls.config().certificates().forEach(c -> {
@@ -37,7 +37,7 @@ public final class CertificateWatcher implements AutoCloseable {
         });
         List<String> seen = new ArrayList<>(stamps(files));
         long every = tls.config().reloadCheckInterval().toMillis();
-        thread.scheduleWithFixedDelay(() -> {
+        tls.watchedBy(thread.scheduleWithFixedDelay(() -> {
             List<String> now = stamps(files);
             if (!now.equals(seen)) {
                 seen.clear();
@@ -45,7 +45,7 @@ public final class CertificateWatcher implements AutoCloseable {
                 log.info("certificate files changed: {}", files);
                 tls.reload();
             }
-        }, every, every, TimeUnit.MILLISECONDS);
+        }, every, every, TimeUnit.MILLISECONDS));
     }
 
     private static List<String> stamps(List<Path> files) {

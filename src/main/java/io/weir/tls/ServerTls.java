@@ -37,6 +37,8 @@ public final class ServerTls {
     /** Swapped whole when the certificate files change: new handshakes see the new ones, open connections keep theirs. */
     private volatile Mapping<String, SslContext> byName;
     private volatile HandshakeOutcome handshakes = new HandshakeOutcome(HandshakeObserver.NONE);
+    /** The {@link CertificateWatcher}'s polling of these files; null when nothing watches them. */
+    private volatile java.util.concurrent.Future<?> watch;
 
     private ServerTls(TlsConfig config, boolean http2, Mapping<String, SslContext> byName) {
         this.config = config;
@@ -115,6 +117,21 @@ public final class ServerTls {
     }
 
     /** Reports how each handshake of this listener ends (metrics). */
+    void watchedBy(java.util.concurrent.Future<?> watch) {
+        this.watch = watch;
+    }
+
+    /**
+     * The listener no longer uses these contexts (it was unbound, or a reload gave it new ones, or a refused
+     * reload never used them): their files need not be polled any more.
+     */
+    public void stopWatching() {
+        java.util.concurrent.Future<?> w = watch;
+        if (w != null) {
+            w.cancel(false);
+        }
+    }
+
     public void observeHandshakes(HandshakeObserver observer) {
         handshakes = new HandshakeOutcome(observer);
     }

@@ -78,7 +78,7 @@ public final class HttpListenerContext {
     }
 
     /** TLS termination; null for plain HTTP. */
-    ServerTls tls() {
+    public ServerTls tls() {
         return tls;
     }
 }
