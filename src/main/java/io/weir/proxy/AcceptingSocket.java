@@ -64,10 +64,17 @@ public final class AcceptingSocket {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** Caps the open connections at {@code max} from now on (0: no cap), on the socket as it is: a reload. */
+    /**
+     * Caps the open connections at {@code max} from now on (0: no cap), on the socket as it is: a reload. Returns
+     * once the cap holds, so that a connection accepted after the reload is counted against it.
+     */
     public void limit(int max) {
         Channel server = serverChannel;
-        server.eventLoop().execute(() -> limiter.setMax(server, max));
+        if (server.eventLoop().inEventLoop()) {
+            limiter.setMax(server, max);
+        } else {
+            server.eventLoop().submit(() -> limiter.setMax(server, max)).syncUninterruptibly();
+        }
     }
 
     /** The listening socket (handed to a new Weir on upgrade). */
