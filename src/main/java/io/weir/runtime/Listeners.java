@@ -52,19 +52,6 @@ final class Listeners {
                 context.tls().stopWatching();
             }
         }
-
-        /** Points the listener at {@code clusters} (its config unchanged except, for http, the routes). */
-        void update(ListenerConfig next, ClusterManager clusters, StateStore state, ProxyMetrics metrics) {
-            if (context != null) {
-                Router router = Router.compile(next.routes(), clusters, state, context.router());
-                metrics.watch(next.name(), router);
-                context.setRouter(router);
-            } else if (tcp != null) {
-                tcp.update(clusters);
-            } else {
-                udp.update(clusters);
-            }
-        }
     }
 
     private final CertificateWatcher certificates = new CertificateWatcher();
@@ -98,10 +85,6 @@ final class Listeners {
         this.state = state;
         this.sticky = sticky;
         this.metrics = metrics;
-    }
-
-    StateStore state() {
-        return state;
     }
 
     /** For listeners bound from now on (set before the first bind). */
@@ -197,9 +180,20 @@ final class Listeners {
         return new Bound(next, listener.address(), null, null, null, listener.udp());
     }
 
-    /** After a reload that left {@code listener}'s settings as they were: see {@link Bound#update}. */
+    /**
+     * After a reload that left {@code listener}'s settings as they were: it is pointed at {@code clusters}, and an
+     * http listener at {@code next}'s routes (its rate limiters kept where they did not change).
+     */
     void update(Bound listener, ListenerConfig next, ClusterManager clusters) {
-        listener.update(next, clusters, state, metrics);
+        if (listener.context() != null) {
+            Router router = Router.compile(next.routes(), clusters, state, listener.context().router());
+            metrics.watch(next.name(), router);
+            listener.context().setRouter(router);
+        } else if (listener.tcp() != null) {
+            listener.tcp().update(clusters);
+        } else {
+            listener.udp().update(clusters);
+        }
     }
 
     synchronized void put(Bound listener) {

@@ -34,7 +34,7 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private volatile Cluster cluster;
     private final Transport transport;
-    /** Both only touched on the listener's event loop once it is bound (see {@link #setLimits}). */
+    /** Both only touched on the listener's event loop once it is bound. */
     private long idleTimeoutNanos;
     private int maxFlows;
     /** Access order: get() moves a flow to the tail. */
@@ -76,22 +76,15 @@ final class UdpFlowTable extends SimpleChannelInboundHandler<DatagramPacket> {
 
     /**
      * A reload's new {@code idle_timeout} and {@code max_flows}, for the flows open now as for new ones: an idle
-     * flow expires by the new timeout, and a table above the new size shrinks as new flows evict the oldest.
+     * flow expires by the new timeout, and a table above the new size shrinks as new flows evict the oldest. On
+     * the listener's event loop, once it is bound.
      */
     void setLimits(long idleTimeoutNanos, int maxFlows) {
-        Channel bound = listener;
-        if (bound == null) {
-            this.idleTimeoutNanos = idleTimeoutNanos;
-            this.maxFlows = maxFlows;
-            return;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+        this.maxFlows = maxFlows;
+        if (sweeper != null && sweeper.cancel(false)) {
+            sweep(listener);
         }
-        bound.eventLoop().execute(() -> {
-            this.idleTimeoutNanos = idleTimeoutNanos;
-            this.maxFlows = maxFlows;
-            if (sweeper != null && sweeper.cancel(false)) {
-                sweep(bound);
-            }
-        });
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class UdpListener {
     public void reconfigure(ListenerConfig next, ClusterManager clusters) {
         config = next;
         flows.setCluster(clusters.require(next.cluster().orElseThrow()));
-        flows.setLimits(next.idleTimeout().toNanos(), next.maxFlows());
+        channel.eventLoop().execute(() -> flows.setLimits(next.idleTimeout().toNanos(), next.maxFlows()));
     }
 
     /** Flows open now. */
