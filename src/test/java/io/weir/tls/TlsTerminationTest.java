@@ -188,6 +188,69 @@ class TlsTerminationTest extends SocketTest {
         assertThat(backend.last().headers().get("x-forwarded-proto")).isEqualTo("http");
     }
 
+    /**
+     * A reload that gives a TLS listener new contexts stops the polling of the old ones: each change of the
+     * certificate files is seen once, not once per reload that ever touched the listener.
+     */
+    @Test
+    void aReloadedListenersOldCertificatesAreNoLongerWatched(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        // The files sit behind a directory symlink that is swapped whole, so that one change is one change.
+        for (String version : List.of("a", "c")) {
+            Path d = Files.createDirectory(dir.resolve(version));
+            Files.copy(TLS.resolve(version + ".pem"), d.resolve("site.pem"));
+            Files.copy(TLS.resolve(version.equals("a") ? "a.key" : "c-pkcs1.key"), d.resolve("site.key"));
+        }
+        Path current = Files.createSymbolicLink(dir.resolve("current"), dir.resolve("a"));
+        TestBackend backend = track(TestBackend.named("b"));
+        String yaml = """
+                listeners:
+                  - name: web
+                    listen: 127.0.0.1:0
+                    idle_timeout: %s
+                    tls:
+                      certificates: [ { cert: %s/site.pem, key: %s/site.key } ]
+                      reload_check_interval: 50ms
+                    routes:
+                      - cluster: app
+                clusters:
+                  - name: app
+                    endpoints: [ "%s" ]
+                """;
+        WeirHarness weir = track(WeirHarness.start(yaml.formatted("60s", current, current, backend.address())));
+        Path file = dir.resolve("weir.yaml");
+        for (String idle : List.of("30s", "20s", "10s")) {
+            Files.writeString(file, yaml.formatted(idle, current, current, backend.address()));
+            assertThat(weir.weir().reload(file).ok()).isTrue();
+        }
+
+        ch.qos.logback.classic.Logger watcher =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(CertificateWatcher.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Level level = watcher.getLevel();
+        logged.start();
+        watcher.addAppender(logged);
+        watcher.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            for (String[] swap : List.of(new String[] {"c", "CN=c.example.com"},
+                    new String[] {"a", "CN=a.example.com"})) {
+                Path link = dir.resolve("next");
+                Files.createSymbolicLink(link, dir.resolve(swap[0]));
+                Files.move(link, current, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                await().atMost(Duration.ofSeconds(20)).until(() ->
+                        serverCertificateFor(trustingTestCa(), weir.port(), "x.example.com").equals(swap[1]));
+            }
+        } finally {
+            watcher.detachAppender(logged);
+            watcher.setLevel(level);
+        }
+        // Four contexts were built (the start and three reloads), one is in use: two swaps, two changes seen.
+        assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().startsWith("certificate files changed"))
+                .hasSize(2);
+    }
+
     private static String serverCertificateFor(SSLContext ctx, int port, String sni) throws Exception {
         try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
             SSLParameters params = socket.getSSLParameters();
